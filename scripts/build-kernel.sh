@@ -1,0 +1,65 @@
+#!/bin/bash
+# Build the QEMU virt test kernel out of tree.
+#
+#   build-kernel.sh PAGE_SIZE_KB OUTDIR [EXTRA_FRAGMENT...]
+#
+# Leaves OUTDIR/arch/arm64/boot/Image.  Uses ccache when present.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+pgsz=${1:?page size in KiB (4, 16 or 64)}
+out=$(mkdir -p "${2:?output directory}" && cd "$2" && pwd)
+shift 2
+src="$top/build/src/linux-6.12"
+
+"$top/scripts/prepare-tree.sh" "$src"
+
+cc=aarch64-linux-gnu-gcc
+if command -v ccache >/dev/null; then
+	cc="ccache $cc"
+	export CCACHE_BASEDIR="$top"
+	export CCACHE_NOHASHDIR=1
+fi
+
+mkdir -p "$out"
+frag="$out/pagesize.config"
+case "$pgsz" in
+4)  echo CONFIG_ARM64_4K_PAGES=y > "$frag" ;;
+16) echo CONFIG_ARM64_16K_PAGES=y > "$frag" ;;
+64) echo CONFIG_ARM64_64K_PAGES=y > "$frag" ;;
+*)  echo "page size must be 4, 16 or 64" >&2; exit 2 ;;
+esac
+
+kmake() {
+	make -s -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		CC="$cc" KBUILD_BUILD_TIMESTAMP="2026-01-01 00:00:00 UTC" KBUILD_BUILD_USER=pkvm-mmio \
+		KBUILD_BUILD_HOST=pkvm-mmio "$@"
+}
+
+# Regenerate .config only when the fragments changed.
+cfgsum=$(cat "$top/configs/qemu-virt.config" "$frag" "$@" | sha1sum | cut -d' ' -f1)
+if [ ! -f "$out/.config" ] || [ "$(cat "$out/.config-inputs" 2>/dev/null)" != "$cfgsum" ]; then
+	kmake tinyconfig >/dev/null
+	# Later assignments win in Kconfig, so appending is a merge.
+	cat "$top/configs/qemu-virt.config" "$frag" "$@" >> "$out/.config"
+	kmake olddefconfig >/dev/null 2>&1
+	# Every option the fragments ask for must have survived olddefconfig.
+	missing=0
+	for f in "$top/configs/qemu-virt.config" "$frag" "$@"; do
+		while read -r line; do
+			case "$line" in
+			CONFIG_*=*)
+				grep -qxF "$line" "$out/.config" || { echo "config: $line did not stick" >&2; missing=1; } ;;
+			"# CONFIG_"*" is not set")
+				opt=${line#\# }; opt=${opt%% *}
+				! grep -q "^$opt=" "$out/.config" || { echo "config: $opt should be off" >&2; missing=1; } ;;
+			esac
+		done < "$f"
+	done
+	[ "$missing" = 0 ] || exit 1
+	echo "$cfgsum" > "$out/.config-inputs"
+fi
+
+# Kconfig may have gained symbols from the patches: settle them to defaults.
+kmake olddefconfig >/dev/null
+kmake -j"$(nproc)" Image
