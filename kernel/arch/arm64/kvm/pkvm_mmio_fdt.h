@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What "pkvm,protected-mmio" means, for every user of the tag: the kernel's
+ * early boot code, the pkvm-mmio tool, the unit tests and the fuzzers all
+ * compile pkvm_mmio_fdt.c, so there is one definition of a tagged region.
+ *
+ * The parser only uses the libfdt API and a handful of C library calls that
+ * the kernel also provides, so it builds unchanged in both worlds.
+ */
+#ifndef __ARM64_KVM_PKVM_MMIO_FDT_H__
+#define __ARM64_KVM_PKVM_MMIO_FDT_H__
+
+#ifdef __KERNEL__
+#include <linux/libfdt.h>
+#include <linux/types.h>
+#else
+#include <libfdt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+typedef uint32_t u32;
+typedef uint64_t u64;
+#endif
+
+#define PKVM_MMIO_PROP			"pkvm,protected-mmio"
+
+/* Deeper trees are refused rather than half-walked. */
+#define PKVM_MMIO_FDT_MAX_DEPTH		32
+
+/* Every rule a tagged region can break; the order is the checking order. */
+enum pkvm_mmio_rule {
+	PKVM_MMIO_OK = 0,
+	PKVM_MMIO_BAD_FDT,
+	PKVM_MMIO_TOO_DEEP,
+	PKVM_MMIO_TAG_LENGTH,
+	PKVM_MMIO_TAG_INDEX,
+	PKVM_MMIO_TAG_DUPLICATE,
+	PKVM_MMIO_NO_REG,
+	PKVM_MMIO_CELLS,
+	PKVM_MMIO_REG_LENGTH,
+	PKVM_MMIO_NOT_MMIO,
+	PKVM_MMIO_RANGES_LENGTH,
+	PKVM_MMIO_UNTRANSLATABLE,
+	PKVM_MMIO_SIZE_ZERO,
+	PKVM_MMIO_WRAPS,
+	PKVM_MMIO_UNALIGNED,
+	PKVM_MMIO_PA_RANGE,
+	PKVM_MMIO_RAM,
+	PKVM_MMIO_TOO_MANY,
+	PKVM_MMIO_NO_MEMORY,
+	PKVM_MMIO_NR_RULES,
+};
+
+/* One tagged reg entry after translation to a CPU physical address. */
+struct pkvm_mmio_region {
+	u64 base;
+	u64 size;
+	int node;		/* FDT offset of the tagged node */
+	int reg_index;		/* index into its reg property */
+	int nr_merged;		/* entries coalesced into this one, >= 1 */
+};
+
+/*
+ * Where and why parsing or validation stopped. @node is -1 when the error is
+ * not about one node (a bad blob, too many regions). @base and @size are the
+ * region as far as it was understood; @limit carries the bound that was
+ * broken (page size, PA limit, region limit) when there is one.
+ */
+struct pkvm_mmio_error {
+	enum pkvm_mmio_rule rule;
+	int node;
+	int reg_index;
+	bool has_range;
+	u64 base;
+	u64 size;
+	u64 limit;
+	u64 found;
+};
+
+/* The platform's bounds a region is checked against. */
+struct pkvm_mmio_limits {
+	u64 page_size;
+	u64 pa_limit;			/* first PA the host stage-2 cannot cover */
+	unsigned int max_regions;	/* after coalescing */
+	/* Returns true when [base, base + size) overlaps RAM. */
+	bool (*overlaps_ram)(void *ctx, u64 base, u64 size);
+	void *ram_ctx;
+};
+
+/*
+ * Called once per tagged (or, for the memory walker, /memory) reg entry,
+ * after translation. A non-zero return stops the walk and is passed back.
+ */
+typedef int (*pkvm_mmio_region_fn)(void *ctx,
+				   const struct pkvm_mmio_region *region);
+
+int pkvm_mmio_fdt_for_each_region(const void *fdt, pkvm_mmio_region_fn fn,
+				  void *ctx, struct pkvm_mmio_error *err);
+int pkvm_mmio_fdt_for_each_memory(const void *fdt, pkvm_mmio_region_fn fn,
+				  void *ctx, struct pkvm_mmio_error *err);
+int pkvm_mmio_check_region(const struct pkvm_mmio_region *region,
+			   const struct pkvm_mmio_limits *limits,
+			   struct pkvm_mmio_error *err);
+int pkvm_mmio_coalesce(struct pkvm_mmio_region *regions, int nr);
+int pkvm_mmio_fdt_discover(const void *fdt,
+			   const struct pkvm_mmio_limits *limits,
+			   struct pkvm_mmio_region *regions, int cap,
+			   struct pkvm_mmio_error *err);
+const char *pkvm_mmio_rule_str(enum pkvm_mmio_rule rule);
+const char *pkvm_mmio_rule_name(enum pkvm_mmio_rule rule);
+int pkvm_mmio_format_error(const void *fdt, const struct pkvm_mmio_error *err,
+			   char *buf, size_t len);
+
+#endif /* __ARM64_KVM_PKVM_MMIO_FDT_H__ */
