@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * MMIO regions that the pKVM hypervisor takes from the host at init, as
+ * discovered from "pkvm,protected-mmio" in the device tree.
+ *
+ * The host fills kvm_nvhe_sym(pkvm_protected_regs)[] from early boot code,
+ * before it is deprivileged; the hypervisor maps the regions for itself and
+ * marks them hyp-owned in the host stage-2. Both sides size their page-table
+ * reservations with the same helpers below, so the memory the host sets
+ * aside is exactly what the hypervisor will carve out of it.
+ */
+#ifndef __ARM64_KVM_PKVM_MMIO_H__
+#define __ARM64_KVM_PKVM_MMIO_H__
+
+#include <linux/align.h>
+#include <linux/init.h>
+#include <linux/minmax.h>
+#include <linux/types.h>
+#include <asm/kvm_pgtable.h>
+
+#define PKVM_PROTECTED_MMIO_MAX_REGIONS	CONFIG_PKVM_PROTECTED_MMIO_MAX_REGIONS
+
+struct pkvm_protected_reg {
+	u64 pfn;
+	u64 nr_pages;
+};
+
+extern struct pkvm_protected_reg
+	kvm_nvhe_sym(pkvm_protected_regs)[PKVM_PROTECTED_MMIO_MAX_REGIONS];
+extern unsigned int kvm_nvhe_sym(pkvm_protected_nr_regs);
+
+/*
+ * The hyp stage-1 maps a region at a private VA congruent to its PA modulo
+ * this granule, so that from this level down the VA can use exactly the
+ * blocks the PA allows.
+ */
+#define PKVM_PROTECTED_MMIO_VA_ALIGN	kvm_granule_size(KVM_PGTABLE_MIN_BLOCK_LEVEL)
+
+/*
+ * The deepest root either page table can have: the host stage-2 covers the
+ * PA range, the hyp stage-1 at most VA_BITS. Counting from here is an upper
+ * bound for a shallower (or concatenated) root.
+ */
+#define PKVM_PROTECTED_MMIO_FIRST_LEVEL					\
+	(KVM_PGTABLE_LAST_LEVEL + 1 -					\
+	 ARM64_HW_PGTABLE_LEVELS(max(PHYS_MASK_SHIFT, VA_BITS)))
+
+/*
+ * Page-table pages needed below the root to map or annotate [base, end) with
+ * the largest blocks its alignment allows, starting from empty tables.
+ *
+ * At a level that supports blocks, every whole aligned block inside the
+ * range is a leaf at that level, so the next level only needs a table for
+ * the unaligned head and tail, one each. At a level that does not, or when
+ * no whole block fits, every window the range touches needs a table below.
+ * When @congruent is false the range may sit anywhere relative to windows
+ * bigger than PKVM_PROTECTED_MMIO_VA_ALIGN, so those levels are counted for
+ * the worst placement.
+ */
+static inline unsigned long pkvm_mmio_pgtable_pages(u64 base, u64 size,
+						    bool congruent)
+{
+	u64 end = base + size;
+	unsigned long pages = 0;
+	s8 level;
+
+	for (level = PKVM_PROTECTED_MMIO_FIRST_LEVEL;
+	     level < KVM_PGTABLE_LAST_LEVEL; level++) {
+		u64 granule = kvm_granule_size(level);
+		u64 head = ALIGN(base, granule);
+		u64 tail = ALIGN_DOWN(end, granule);
+
+		if (!congruent && granule > PKVM_PROTECTED_MMIO_VA_ALIGN)
+			pages += DIV_ROUND_UP(size, granule) + 1;
+		else if (kvm_level_supports_block_mapping(level) && head < tail)
+			pages += (base < head) + (tail < end);
+		else
+			pages += (ALIGN(end, granule) -
+				  ALIGN_DOWN(base, granule)) / granule;
+	}
+
+	return pages;
+}
+
+static inline unsigned long __pkvm_protected_mmio_pgtable_pages(bool congruent)
+{
+	unsigned long res = 0;
+	unsigned int i;
+
+	for (i = 0; i < kvm_nvhe_sym(pkvm_protected_nr_regs); i++) {
+		struct pkvm_protected_reg *reg = &kvm_nvhe_sym(pkvm_protected_regs)[i];
+
+		res += pkvm_mmio_pgtable_pages(reg->pfn << PAGE_SHIFT,
+					       reg->nr_pages << PAGE_SHIFT,
+					       congruent);
+	}
+
+	return res;
+}
+
+/* Tables for the hyp stage-1 mappings of the protected regions. */
+static inline unsigned long pkvm_protected_mmio_hyp_pgtable_pages(void)
+{
+	return __pkvm_protected_mmio_pgtable_pages(false);
+}
+
+/* Tables for the ownership annotations in the host stage-2 (an idmap). */
+static inline unsigned long pkvm_protected_mmio_host_pgtable_pages(void)
+{
+	return __pkvm_protected_mmio_pgtable_pages(true);
+}
+
+#ifndef __KVM_NVHE_HYPERVISOR__
+int __init pkvm_protected_mmio_discover(void);
+void __init pkvm_protected_mmio_report_ignored(void);
+#endif
+
+#endif /* __ARM64_KVM_PKVM_MMIO_H__ */
