@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host side of pKVM protected MMIO: find the regions the device tree tags
+ * with "pkvm,protected-mmio", refuse the whole set if any tag is wrong, and
+ * hand the rest to the hypervisor through kvm_nvhe_sym(pkvm_protected_regs).
+ *
+ * This runs from kvm_hyp_reserve(), long before the unflattened tree exists,
+ * so it reads the flattened tree with the parser the pkvm-mmio tool uses.
+ */
+
+#include <linux/init.h>
+#include <linux/kvm_host.h>
+#include <linux/memblock.h>
+#include <linux/of.h>
+#include <linux/of_fdt.h>
+#include <linux/sizes.h>
+
+#include <asm/cputype.h>
+#include <asm/kvm_mmu.h>
+#include <asm/kvm_pkvm.h>
+#include <asm/kvm_pkvm_mmio.h>
+
+#include "pkvm_mmio_fdt.h"
+
+/*
+ * Raw tagged entries are gathered here before coalescing. Once it is full it
+ * is coalesced in place, so it only overflows when more regions than it can
+ * hold remain after merging: far beyond any sensible limit.
+ */
+static struct pkvm_mmio_region pkvm_mmio_found[4 * PKVM_PROTECTED_MMIO_MAX_REGIONS + 64] __initdata;
+
+static bool __init overlaps_memblock(void *ctx, u64 base, u64 size)
+{
+	return memblock_overlaps_region(&memblock.memory, base, size);
+}
+
+/*
+ * The first PA the host stage-2 can certainly describe, read off the boot
+ * CPU. kvm_get_parange() cannot be used this early (it asks whether LPA2 is
+ * enabled, which is only known once the CPU features are final), so 52-bit
+ * ranges are only trusted where they need no LPA2: a conservative bound
+ * that can refuse a region, never wrongly accept one.
+ */
+static u64 __init host_stage2_pa_limit(void)
+{
+	u64 mmfr0 = read_cpuid(ID_AA64MMFR0_EL1);
+	u32 parange, max = ID_AA64MMFR0_EL1_PARANGE_48;
+
+	if (IS_ENABLED(CONFIG_ARM64_PA_BITS_52) && PAGE_SHIFT == 16)
+		max = ID_AA64MMFR0_EL1_PARANGE_52;
+	parange = cpuid_feature_extract_unsigned_field(mmfr0,
+				ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+	parange = min(parange, max);
+
+	return BIT_ULL(id_aa64mmfr0_parange_to_phys_shift(parange));
+}
+
+static void __init report_error(const void *fdt,
+				const struct pkvm_mmio_error *err)
+{
+	static char line[512] __initdata;
+
+	pkvm_mmio_format_error(fdt, err, line, sizeof(line));
+	kvm_err("protected MMIO: %s [rule %s]; protected mode not enabled\n",
+		line, pkvm_mmio_rule_name(err->rule));
+}
+
+static void __init report_region(const void *fdt,
+				 const struct pkvm_mmio_region *r)
+{
+	static char path[256] __initdata;
+
+	if (fdt_get_path(fdt, r->node, path, sizeof(path)))
+		strscpy(path, "?", sizeof(path));
+
+	kvm_info("protected MMIO: [0x%llx-0x%llx] %llu KiB from %s reg[%d]%s\n",
+		 r->base, r->base + r->size - 1, r->size / SZ_1K, path,
+		 r->reg_index,
+		 r->nr_merged > 1 ? " and coalesced neighbours" : "");
+}
+
+/*
+ * Give each tagged node status = "reserved" in the live tree, the devicetree
+ * spec's "operational, but controlled by another software component", so no
+ * host driver binds it and probes hardware it can no longer reach (an AMBA
+ * bus probe alone reads the peripheral ID registers). The tree is already
+ * unflattened when kvm_hyp_reserve() runs, but the slab is not up yet.
+ */
+static int __init reserve_node(void *ctx, const struct pkvm_mmio_region *r)
+{
+	static char path[256] __initdata;
+	int *last_node = ctx;
+	struct device_node *np;
+	struct property *prop;
+
+	if (r->node == *last_node)
+		return 0;
+	*last_node = r->node;
+
+	if (fdt_get_path(initial_boot_params, r->node, path, sizeof(path)))
+		return 0;
+	np = of_find_node_by_path(path);
+	if (!np)
+		return 0;
+
+	prop = memblock_alloc(sizeof(*prop), SMP_CACHE_BYTES);
+	if (prop) {
+		prop->name = "status";
+		prop->value = "reserved";
+		prop->length = sizeof("reserved");
+		of_update_property(np, prop);
+		kvm_info("protected MMIO: %s is now status \"reserved\": the hypervisor owns it\n",
+			 path);
+	}
+	of_node_put(np);
+
+	return prop ? 0 : -ENOMEM;
+}
+
+static void __init reserve_tagged_nodes(const void *fdt)
+{
+	struct pkvm_mmio_error err;
+	int last_node = -1;
+
+	if (pkvm_mmio_fdt_for_each_region(fdt, reserve_node, &last_node, &err))
+		kvm_err("protected MMIO: could not mark every tagged node reserved\n");
+}
+
+/**
+ * pkvm_protected_mmio_discover() - Fill the hypervisor's protected regions.
+ *
+ * Called by kvm_hyp_reserve() in protected mode, after the memblocks were
+ * registered and before the hypervisor's memory is sized: the page tables
+ * the regions need are part of that size.
+ *
+ * Return: 0 when every tag is valid (possibly none), or a negative error
+ * code after logging the one line that names the node and the rule. On
+ * error nothing is handed to the hypervisor and the caller must not bring
+ * up protected mode: protecting part of what the platform asked for would
+ * be worse than protecting nothing, because it looks like success.
+ */
+int __init pkvm_protected_mmio_discover(void)
+{
+	struct pkvm_protected_reg *regs = kvm_nvhe_sym(pkvm_protected_regs);
+	const void *fdt = initial_boot_params;
+	struct pkvm_mmio_limits limits = {
+		.page_size = PAGE_SIZE,
+		.pa_limit = host_stage2_pa_limit(),
+		.max_regions = PKVM_PROTECTED_MMIO_MAX_REGIONS,
+		.overlaps_ram = overlaps_memblock,
+	};
+	struct pkvm_mmio_error err;
+	u64 nr_pages = 0;
+	int nr, i, merged = 0;
+
+	kvm_nvhe_sym(pkvm_protected_nr_regs) = 0;
+	if (!fdt)
+		return 0;
+
+	nr = pkvm_mmio_fdt_discover(fdt, &limits, pkvm_mmio_found,
+				    ARRAY_SIZE(pkvm_mmio_found), &err);
+	if (nr < 0) {
+		report_error(fdt, &err);
+		return -EINVAL;
+	}
+
+	for (i = 0; i < nr; i++) {
+		const struct pkvm_mmio_region *r = &pkvm_mmio_found[i];
+
+		regs[i].pfn = r->base >> PAGE_SHIFT;
+		regs[i].nr_pages = r->size >> PAGE_SHIFT;
+		nr_pages += regs[i].nr_pages;
+		merged += r->nr_merged - 1;
+		report_region(fdt, r);
+	}
+	kvm_nvhe_sym(pkvm_protected_nr_regs) = nr;
+
+	reserve_tagged_nodes(fdt);
+
+	if (merged)
+		kvm_info("protected MMIO: coalesced %d overlapping or adjacent entries\n",
+			 merged);
+	if (nr)
+		kvm_info("protected MMIO: %d regions, %llu pages, page tables: %lu hyp stage-1 + %lu host stage-2 pages\n",
+			 nr, nr_pages, pkvm_protected_mmio_hyp_pgtable_pages(),
+			 pkvm_protected_mmio_host_pgtable_pages());
+	return 0;
+}
+
+static int __init count_region(void *ctx, const struct pkvm_mmio_region *r)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/**
+ * pkvm_protected_mmio_report_ignored() - Say once that tags have no effect.
+ *
+ * Outside protected mode nothing takes the regions away from the host; a
+ * board that relies on them should learn that from the log.
+ */
+void __init pkvm_protected_mmio_report_ignored(void)
+{
+	struct pkvm_mmio_error err;
+	int nr = 0;
+
+	if (!initial_boot_params)
+		return;
+
+	pkvm_mmio_fdt_for_each_region(initial_boot_params, count_region, &nr,
+				      &err);
+	if (nr)
+		kvm_info("protected MMIO: %d tagged regions ignored: not booted with kvm-arm.mode=protected\n",
+			nr);
+}
