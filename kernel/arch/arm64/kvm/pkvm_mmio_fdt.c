@@ -107,8 +107,10 @@ static int translate_one(struct pkvm_mmio_walk *walk, int level,
 	if (len == 0)
 		return 0;	/* identity */
 
-	if (bus_cells(fdt, bus, &ac, &sc) || bus_cells(fdt, parent, &pac, &psc))
+	if (bus_cells(fdt, bus, &ac, &sc))
 		return set_error(walk->err, PKVM_MMIO_CELLS, bus, r->reg_index);
+	if (bus_cells(fdt, parent, &pac, &psc))
+		return set_error(walk->err, PKVM_MMIO_CELLS, parent, r->reg_index);
 
 	entry_cells = ac + pac + sc;
 	if (len % (entry_cells * (int)sizeof(fdt32_t)))
@@ -248,13 +250,23 @@ static int visit_node(struct pkvm_mmio_walk *walk, int node,
 	return 0;
 }
 
+/*
+ * As early_init_dt_scan_memory() sees it: the first string of device_type
+ * is "memory", and a node without reg describes no RAM. Linux only looks at
+ * the root's children and skips disabled ones; counting more nodes as RAM
+ * can only refuse a region, never accept a wrong one.
+ */
 static bool is_memory_node(const void *fdt, int node)
 {
 	const char *type;
 	int len;
 
 	type = fdt_getprop(fdt, node, "device_type", &len);
-	return type && len == sizeof("memory") && !memcmp(type, "memory", len);
+	if (!type || len < (int)sizeof("memory") ||
+	    memcmp(type, "memory", sizeof("memory")))
+		return false;
+
+	return fdt_getprop(fdt, node, "reg", &len) != NULL;
 }
 
 static int walk_tree(const void *fdt, bool memory, pkvm_mmio_region_fn fn,
