@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Static /init for the boot tests: tries physical pages through /dev/mem
+ * from host userspace and says, one line per step, what happened.
+ *
+ * The plan comes from the kernel command line, "pkvmtest=STEP,STEP,...":
+ *
+ *   read:ADDR	 a 32-bit read at ADDR must succeed
+ *   deny:ADDR	 a 32-bit read at ADDR must raise SIGBUS at that address
+ *   denyw:ADDR	 a 32-bit write at ADDR must raise SIGBUS at that address
+ *   storm:ADDR:N N reads in a row at ADDR must each raise SIGBUS
+ *   cat:PATH	 copy a file to the console (debugfs, /proc/iomem, ...)
+ *   ramsum	 checksum 8 MiB of RAM now and again after the last step
+ *
+ * Lines start with "PKVMTEST " so the harness can pick them out of the
+ * console log; the last one is "PKVMTEST end". The test kernel has
+ * CONFIG_STRICT_DEVMEM off, so only the hypervisor can stop an access.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <unistd.h>
+
+#define RAMSUM_SIZE	(8UL << 20)
+
+static sigjmp_buf probe_env;
+static volatile sig_atomic_t sigbus_count;
+static volatile uintptr_t sigbus_addr;
+static volatile int sigbus_code;
+static int devmem = -1;
+static long page_size;
+static int failures;
+
+static void on_sigbus(int sig, siginfo_t *info, void *uctx)
+{
+	(void)sig;
+	(void)uctx;
+	sigbus_count++;
+	sigbus_addr = (uintptr_t)info->si_addr;
+	sigbus_code = info->si_code;
+	siglongjmp(probe_env, 1);
+}
+
+static void report(int ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void report(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("PKVMTEST %s - ", ok ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+static volatile uint32_t *map_phys(uint64_t addr, void **base)
+{
+	uint64_t page = addr & ~(uint64_t)(page_size - 1);
+	void *p;
+
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
+		 (off_t)page);
+	if (p == MAP_FAILED)
+		return NULL;
+	*base = p;
+	return (volatile uint32_t *)((char *)p + (addr - page));
+}
+
+/*
+ * One access in a fresh sigsetjmp frame. Returns 0 when it completed,
+ * 1 when it raised SIGBUS at the expected address with BUS_OBJERR (what
+ * arm64 Linux sends for a synchronous external abort), -1 otherwise.
+ */
+static int try_access(uint64_t addr, int write, uint32_t *val)
+{
+	volatile uint32_t *p;
+	void *base;
+	int ret;
+
+	p = map_phys(addr, &base);
+	if (!p)
+		return -1;
+
+	sigbus_addr = 0;
+	sigbus_code = 0;
+	if (sigsetjmp(probe_env, 1) == 0) {
+		if (write)
+			*p = 0;
+		else
+			*val = *p;
+		ret = 0;
+	} else {
+		ret = sigbus_addr == (uintptr_t)p &&
+		      sigbus_code == BUS_OBJERR ? 1 : -1;
+	}
+	munmap(base, page_size);
+	return ret;
+}
+
+static void step_read(uint64_t addr)
+{
+	uint32_t val = 0;
+	int ret = try_access(addr, 0, &val);
+
+	report(ret == 0, "read 0x%" PRIx64 " allowed (value 0x%08x)", addr, val);
+}
+
+static void step_deny(uint64_t addr, int write)
+{
+	uint32_t val = 0;
+	int ret = try_access(addr, write, &val);
+
+	report(ret == 1, "%s 0x%" PRIx64 " denied with SIGBUS (external abort)%s",
+	       write ? "write" : "read", addr,
+	       ret == 0 ? " (but it completed)" :
+	       ret < 0 ? " (mapping failed, or wrong fault address or code)" : "");
+}
+
+static void step_storm(uint64_t addr, long n)
+{
+	sig_atomic_t before = sigbus_count;
+	long i, denied = 0;
+	uint32_t val;
+
+	for (i = 0; i < n; i++)
+		denied += try_access(addr, i & 1, &val) == 1;
+	report(denied == n && sigbus_count - before == n,
+	       "storm 0x%" PRIx64 ": %ld of %ld accesses denied", addr, denied, n);
+}
+
+static void step_cat(const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		report(0, "cat %s: %s", path, strerror(errno));
+		return;
+	}
+	printf("PKVMTEST cat %s\n", path);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		char *line = buf, *nl;
+
+		buf[n < (ssize_t)sizeof(buf) ? n : n - 1] = '\0';
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			printf("PKVMTEST | %s\n", line);
+			line = nl + 1;
+		}
+		if (*line)
+			printf("PKVMTEST | %s\n", line);
+	}
+	printf("PKVMTEST endcat\n");
+	fflush(stdout);
+	close(fd);
+}
+
+static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
+{
+	while (n--) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static unsigned char *ram_buffer;
+
+/*
+ * 8 MiB of RAM the test owns, filled with a pattern. (Kernel text would be
+ * a nicer target, but the hyp sections sit inside it, and a host read of
+ * hyp-owned memory is a hypervisor panic in 6.12 by design.)
+ */
+static uint64_t ram_checksum(void)
+{
+	return fnv1a(0xcbf29ce484222325ULL, ram_buffer, RAMSUM_SIZE);
+}
+
+static void run_plan(char *plan)
+{
+	uint64_t sum_before = 0;
+	int have_sum = 0;
+	char *step, *save;
+
+	for (step = strtok_r(plan, ",", &save); step;
+	     step = strtok_r(NULL, ",", &save)) {
+		char *arg = strchr(step, ':');
+
+		if (arg)
+			*arg++ = '\0';
+		if (!strcmp(step, "read") && arg) {
+			step_read(strtoull(arg, NULL, 0));
+		} else if (!strcmp(step, "deny") && arg) {
+			step_deny(strtoull(arg, NULL, 0), 0);
+		} else if (!strcmp(step, "denyw") && arg) {
+			step_deny(strtoull(arg, NULL, 0), 1);
+		} else if (!strcmp(step, "storm") && arg) {
+			char *n = strchr(arg, ':');
+
+			step_storm(strtoull(arg, NULL, 0), n ? atol(n + 1) : 1);
+		} else if (!strcmp(step, "cat") && arg) {
+			step_cat(arg);
+		} else if (!strcmp(step, "ramsum")) {
+			size_t i;
+
+			ram_buffer = malloc(RAMSUM_SIZE);
+			if (!ram_buffer) {
+				report(0, "ramsum: out of memory");
+				continue;
+			}
+			for (i = 0; i < RAMSUM_SIZE; i++)
+				ram_buffer[i] = (unsigned char)(i * 2654435761U >> 13);
+			sum_before = ram_checksum();
+			have_sum = sum_before != 0;
+			report(have_sum, "ramsum taken (0x%016" PRIx64 ")", sum_before);
+		} else {
+			report(0, "unknown step '%s'", step);
+		}
+	}
+
+	if (have_sum) {
+		uint64_t after = ram_checksum();
+
+		report(after == sum_before, "ramsum unchanged (0x%016" PRIx64 ")",
+		       after);
+	}
+}
+
+static char *plan_from_cmdline(void)
+{
+	static char cmdline[4096];
+	char *p, *end;
+	ssize_t n;
+	int fd = open("/proc/cmdline", O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	n = read(fd, cmdline, sizeof(cmdline) - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	cmdline[n] = '\0';
+	p = strstr(cmdline, "pkvmtest=");
+	if (!p)
+		return NULL;
+	p += strlen("pkvmtest=");
+	end = p + strcspn(p, " \n");
+	*end = '\0';
+	return p;
+}
+
+int main(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	char *plan;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	page_size = sysconf(_SC_PAGESIZE);
+	sigaction(SIGBUS, &sa, NULL);
+	printf("PKVMTEST start (page size %ld)\n", page_size);
+
+	devmem = open("/dev/mem", O_RDWR | O_SYNC);
+	if (devmem < 0) {
+		report(0, "open /dev/mem: %s", strerror(errno));
+	} else {
+		plan = plan_from_cmdline();
+		if (plan)
+			run_plan(plan);
+	}
+
+	printf("PKVMTEST end (%d failures)\n", failures);
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}
