@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pgsz=${1:?page size in KiB (4, 16 or 64)}
 out=$(mkdir -p "${2:?output directory}" && cd "$2" && pwd)
 shift 2
-src="$top/build/src/linux-6.12"
+src=${SRC_DIR:-$top/build/src/linux-6.12}
 
 "$top/scripts/prepare-tree.sh" "$src"
 
