@@ -118,11 +118,19 @@ scenario_untagged() {
 
 scenario_pl031() {
 	boot "$1" pl031 "$overlay_pl031" protected \
-		"ramsum,deny:0x9010000,deny:0x9010800,deny:0x9010ffc,denyw:0x9010000,denyw:0x9010ffc,read:0x9030000,storm:0x9010000:2000,read:0x9030000" || return
+		"ramsum,deny:0x9010000,deny:0x9010800,deny:0x9010ffc,denyw:0x9010000,denyw:0x9010ffc,read:0x9030000,storm:0x9010000:2000,read:0x9030000,cat:/sys/kernel/debug/kvm/protected_mmio,cat:/proc/iomem" || return
 	check "$1/pl031: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/pl031: boot log names the protected region" \
 		in_log 'protected MMIO: \[0x9010000-0x9010fff\] 4 KiB from /pl031@9010000 reg\[0\]'
 	check "$1/pl031: no RTC driver bound the protected pl031" not_in_log 'rtc-pl031 .*registered'
+	check "$1/pl031: boot log says why the node has no driver" \
+		in_log 'protected MMIO: /pl031@9010000 is now status "reserved"'
+	check "$1/pl031: /proc/iomem shows the claim" \
+		in_log '^PKVMTEST \| 09010000-09010fff : pKVM protected MMIO$'
+	check "$1/pl031: debugfs counts the 2005 denied accesses at EL2" \
+		in_log '^PKVMTEST \| 0x0000000009010000-0x0000000009010fff +4 KiB /pl031@9010000 reg\[0\] denied 2005$'
+	check "$1/pl031: debugfs totals" \
+		in_log '^PKVMTEST \| total: 1 regions, 1 pages, 2005 denied host accesses, page tables: [0-9]+ hyp stage-1 \+ [0-9]+ host stage-2 pages$'
 }
 
 scenario_bus() {

@@ -8,11 +8,14 @@
  * so it reads the flattened tree with the parser the pkvm-mmio tool uses.
  */
 
+#include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/ioport.h>
 #include <linux/kvm_host.h>
 #include <linux/memblock.h>
 #include <linux/of.h>
 #include <linux/of_fdt.h>
+#include <linux/seq_file.h>
 #include <linux/sizes.h>
 
 #include <asm/cputype.h>
@@ -21,6 +24,22 @@
 #include <asm/kvm_pkvm_mmio.h>
 
 #include "pkvm_mmio_fdt.h"
+
+/*
+ * The host's own record of what it handed over: once pKVM is finalized the
+ * hypervisor's copy sits in memory the host can no longer read.
+ */
+struct pkvm_protected_src {
+	u64 start;
+	u64 size;
+	const char *path;
+	int reg_index;
+	int nr_merged;
+};
+
+static struct pkvm_protected_src pkvm_protected_srcs[PKVM_PROTECTED_MMIO_MAX_REGIONS] __ro_after_init;
+static unsigned int pkvm_protected_nr_srcs __ro_after_init;
+static struct resource pkvm_protected_res[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 
 /*
  * Raw tagged entries are gathered here before coalescing. Once it is full it
@@ -65,13 +84,26 @@ static void __init report_error(const void *fdt,
 		line, pkvm_mmio_rule_name(err->rule));
 }
 
-static void __init report_region(const void *fdt,
-				 const struct pkvm_mmio_region *r)
+/* Log the region and keep where it came from (the FDT goes away). */
+static void __init record_region(const void *fdt,
+				 const struct pkvm_mmio_region *r, int i)
 {
 	static char path[256] __initdata;
+	char *saved;
 
 	if (fdt_get_path(fdt, r->node, path, sizeof(path)))
 		strscpy(path, "?", sizeof(path));
+
+	saved = memblock_alloc(strlen(path) + 1, SMP_CACHE_BYTES);
+	if (saved)
+		strcpy(saved, path);
+	pkvm_protected_srcs[i] = (struct pkvm_protected_src) {
+		.start = r->base,
+		.size = r->size,
+		.path = saved ?: "?",
+		.reg_index = r->reg_index,
+		.nr_merged = r->nr_merged,
+	};
 
 	kvm_info("protected MMIO: [0x%llx-0x%llx] %llu KiB from %s reg[%d]%s\n",
 		 r->base, r->base + r->size - 1, r->size / SZ_1K, path,
@@ -171,9 +203,10 @@ int __init pkvm_protected_mmio_discover(void)
 		regs[i].nr_pages = r->size >> PAGE_SHIFT;
 		nr_pages += regs[i].nr_pages;
 		merged += r->nr_merged - 1;
-		report_region(fdt, r);
+		record_region(fdt, r, i);
 	}
 	kvm_nvhe_sym(pkvm_protected_nr_regs) = nr;
+	pkvm_protected_nr_srcs = nr;
 
 	reserve_tagged_nodes(fdt);
 
@@ -212,4 +245,73 @@ void __init pkvm_protected_mmio_report_ignored(void)
 	if (nr)
 		kvm_info("protected MMIO: %d tagged regions ignored: not booted with kvm-arm.mode=protected\n",
 			nr);
+}
+
+static u64 protected_mmio_stat(enum pkvm_protected_mmio_stat stat, u64 idx)
+{
+	return kvm_call_hyp_nvhe(__pkvm_protected_mmio_stat, stat, idx);
+}
+
+static int protected_mmio_show(struct seq_file *m, void *v)
+{
+	u64 pages = 0, denied = 0;
+	unsigned int i;
+
+	for (i = 0; i < pkvm_protected_nr_srcs; i++) {
+		const struct pkvm_protected_src *src = &pkvm_protected_srcs[i];
+		u64 n = protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_DENIED, i);
+
+		seq_printf(m, "0x%016llx-0x%016llx %12llu KiB %s reg[%d]",
+			   src->start, src->start + src->size - 1,
+			   src->size / SZ_1K, src->path, src->reg_index);
+		if (src->nr_merged > 1)
+			seq_printf(m, " (+%d coalesced)", src->nr_merged - 1);
+		seq_printf(m, " denied %llu\n", n);
+		pages += src->size >> PAGE_SHIFT;
+		denied += n;
+	}
+
+	seq_printf(m, "total: %u regions, %llu pages, %llu denied host accesses, page tables: %llu hyp stage-1 + %llu host stage-2 pages\n",
+		   pkvm_protected_nr_srcs, pages, denied,
+		   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_HYP_TABLES, 0),
+		   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_HOST_TABLES, 0));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(protected_mmio);
+
+/**
+ * pkvm_protected_mmio_finalize() - Host bookkeeping once pKVM owns the regions.
+ *
+ * Called when the host has dropped its privileges. Claims every region in
+ * iomem, so /proc/iomem shows who owns it and a driver's
+ * request_mem_region() fails, and lists the regions in debugfs.
+ */
+void __init pkvm_protected_mmio_finalize(void)
+{
+	struct dentry *kvm_dir;
+	unsigned int i;
+
+	for (i = 0; i < pkvm_protected_nr_srcs; i++) {
+		const struct pkvm_protected_src *src = &pkvm_protected_srcs[i];
+		struct resource *res = &pkvm_protected_res[i];
+
+		res->name = "pKVM protected MMIO";
+		res->start = src->start;
+		res->end = src->start + src->size - 1;
+		res->flags = IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_EXCLUSIVE;
+		if (request_resource(&iomem_resource, res))
+			kvm_err("protected MMIO: %pR already claimed by the host; the hypervisor owns it regardless\n",
+				res);
+	}
+
+	kvm_dir = debugfs_lookup("kvm", NULL);
+	if (kvm_dir) {
+		debugfs_create_file("protected_mmio", 0400, kvm_dir, NULL,
+				    &protected_mmio_fops);
+		dput(kvm_dir);
+	}
+
+	if (pkvm_protected_nr_srcs)
+		kvm_info("protected MMIO: %u regions owned by the hypervisor\n",
+			 pkvm_protected_nr_srcs);
 }

@@ -25,6 +25,13 @@ struct pkvm_protected_reg {
 	u64 nr_pages;
 };
 
+/* Figures __pkvm_protected_mmio_stat() reports to the host. */
+enum pkvm_protected_mmio_stat {
+	PKVM_PROTECTED_MMIO_STAT_DENIED,	/* host accesses denied, per region */
+	PKVM_PROTECTED_MMIO_STAT_HYP_TABLES,	/* hyp stage-1 table pages added */
+	PKVM_PROTECTED_MMIO_STAT_HOST_TABLES,	/* host stage-2 table pages added */
+};
+
 extern struct pkvm_protected_reg
 	kvm_nvhe_sym(pkvm_protected_regs)[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 extern unsigned int kvm_nvhe_sym(pkvm_protected_nr_regs);
@@ -113,6 +120,7 @@ static inline unsigned long pkvm_protected_mmio_host_pgtable_pages(void)
 #ifndef __KVM_NVHE_HYPERVISOR__
 int __init pkvm_protected_mmio_discover(void);
 void __init pkvm_protected_mmio_report_ignored(void);
+void __init pkvm_protected_mmio_finalize(void);
 #endif
 
 #endif /* __ARM64_KVM_PKVM_MMIO_H__ */

@@ -31,6 +31,13 @@ unsigned int pkvm_protected_nr_regs;
 /* Host accesses denied so far, per region. */
 static atomic64_t pkvm_protected_denied[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 
+/* Where each region sits in the private VA range of the hyp stage-1. */
+static unsigned long pkvm_protected_hyp_va[PKVM_PROTECTED_MMIO_MAX_REGIONS];
+
+/* Table pages that mapping and annotating the regions added at init. */
+static u64 pkvm_protected_hyp_tables;
+static u64 pkvm_protected_host_tables;
+
 static u64 reg_start(const struct pkvm_protected_reg *reg)
 {
 	return hyp_pfn_to_phys(reg->pfn);
@@ -79,6 +86,29 @@ static int check_protected_regs(void)
 	}
 
 	return 0;
+}
+
+static int count_tables_walker(const struct kvm_pgtable_visit_ctx *ctx,
+			       enum kvm_pgtable_walk_flags visit)
+{
+	u64 *nr_tables = ctx->arg;
+
+	(*nr_tables)++;
+	return 0;
+}
+
+/* Number of tables below the root that a walk of [addr, addr + size) meets. */
+static u64 count_tables(struct kvm_pgtable *pgt, u64 addr, u64 size)
+{
+	u64 nr_tables = 0;
+	struct kvm_pgtable_walker walker = {
+		.cb	= count_tables_walker,
+		.flags	= KVM_PGTABLE_WALK_TABLE_PRE,
+		.arg	= &nr_tables,
+	};
+
+	kvm_pgtable_walk(pgt, addr, size, &walker);
+	return nr_tables;
 }
 
 static int find_protected_reg(u64 addr)
@@ -131,11 +161,14 @@ int pkvm_protected_mmio_map_hyp(void)
 		va += (phys - va) & (align - 1);
 
 		hyp_spin_lock(&pkvm_pgd_lock);
+		pkvm_protected_hyp_tables -= count_tables(&pkvm_pgtable, va, size);
 		ret = kvm_pgtable_hyp_map(&pkvm_pgtable, va, size, phys,
 					  PAGE_HYP_DEVICE);
+		pkvm_protected_hyp_tables += count_tables(&pkvm_pgtable, va, size);
 		hyp_spin_unlock(&pkvm_pgd_lock);
 		if (ret)
 			return ret;
+		pkvm_protected_hyp_va[i] = va;
 	}
 
 	return 0;
@@ -158,8 +191,13 @@ int pkvm_protected_mmio_take_from_host(void)
 	for (i = 0; i < pkvm_protected_nr_regs; i++) {
 		struct pkvm_protected_reg *reg = &pkvm_protected_regs[i];
 
-		ret = host_stage2_protect_mmio_locked(reg_start(reg),
-						      reg_end(reg) - reg_start(reg));
+		u64 size = reg_end(reg) - reg_start(reg);
+
+		pkvm_protected_host_tables -= count_tables(&host_mmu.pgt,
+							   reg_start(reg), size);
+		ret = host_stage2_protect_mmio_locked(reg_start(reg), size);
+		pkvm_protected_host_tables += count_tables(&host_mmu.pgt,
+							   reg_start(reg), size);
 		if (ret)
 			break;
 	}
@@ -285,4 +323,27 @@ bool host_protected_mmio_abort(u64 esr, u64 far, u64 addr)
 	atomic64_inc(&pkvm_protected_denied[i]);
 	host_inject_sea(esr, far);
 	return true;
+}
+
+/**
+ * __pkvm_protected_mmio_stat() - What the host may know about the regions.
+ * @stat:	which figure
+ * @idx:	region index, for per-region figures
+ *
+ * Return: the figure, or 0 for an unknown @stat or @idx.
+ */
+u64 __pkvm_protected_mmio_stat(u64 stat, u64 idx)
+{
+	switch (stat) {
+	case PKVM_PROTECTED_MMIO_STAT_DENIED:
+		if (idx >= pkvm_protected_nr_regs)
+			return 0;
+		return atomic64_read(&pkvm_protected_denied[idx]);
+	case PKVM_PROTECTED_MMIO_STAT_HYP_TABLES:
+		return pkvm_protected_hyp_tables;
+	case PKVM_PROTECTED_MMIO_STAT_HOST_TABLES:
+		return pkvm_protected_host_tables;
+	default:
+		return 0;
+	}
 }
