@@ -523,7 +523,7 @@ static int run_pipeline(struct analysis *a, const struct opts *o)
 	 * A /memory node the parser cannot read leaves the RAM list short;
 	 * discover walks /memory again and refuses the tree for it.
 	 */
-	ret = pkvm_mmio_fdt_for_each_memory(a->fdt, collect, &a->ram, &err);
+	ret = pkvm_mmio_fdt_walk_memory(a->fdt, collect, &a->ram, &err);
 	if (ret > 0)
 		return -1;
 
@@ -536,7 +536,7 @@ static int run_pipeline(struct analysis *a, const struct opts *o)
 		return -1;
 
 	/* Sources and overlaps need the entries before coalescing. */
-	ret = pkvm_mmio_fdt_for_each_region(a->fdt, collect, &a->raw, &err);
+	ret = pkvm_mmio_fdt_walk_regions(a->fdt, collect, &a->raw, &err);
 	return ret > 0 ? -1 : 0;
 }
 
@@ -731,8 +731,8 @@ static int translate_others(struct analysis *a)
 			break;
 		}
 		c.last = -1;
-		ret = pkvm_mmio_fdt_for_each_region(s.fdt, collect_other, &c,
-						    &err);
+		ret = pkvm_mmio_fdt_walk_regions(s.fdt, collect_other, &c,
+						 &err);
 		if (ret > 0) {
 			msg("out of memory");
 			ret = -1;

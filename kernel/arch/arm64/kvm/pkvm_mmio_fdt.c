@@ -200,7 +200,7 @@ static int check_tag(struct pkvm_mmio_walk *walk, int node,
  */
 static int visit_node(struct pkvm_mmio_walk *walk, int node,
 		      const fdt32_t *tag, int tag_len,
-		      pkvm_mmio_region_fn fn, void *ctx)
+		      pkvm_mmio_visit_t fn, void *ctx)
 {
 	const void *fdt = walk->fdt;
 	int ac, sc, len, nr_regs, nr_tags = 0, i, ret, bus;
@@ -266,10 +266,10 @@ static bool is_memory_node(const void *fdt, int node)
 	    memcmp(type, "memory", sizeof("memory")))
 		return false;
 
-	return fdt_getprop(fdt, node, "reg", &len) != NULL;
+	return !!fdt_getprop(fdt, node, "reg", &len);
 }
 
-static int walk_tree(const void *fdt, bool memory, pkvm_mmio_region_fn fn,
+static int walk_tree(const void *fdt, bool memory, pkvm_mmio_visit_t fn,
 		     void *ctx, struct pkvm_mmio_error *err)
 {
 	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = err };
@@ -317,7 +317,7 @@ static int walk_tree(const void *fdt, bool memory, pkvm_mmio_region_fn fn,
 }
 
 /**
- * pkvm_mmio_fdt_for_each_region() - Report every tagged reg entry.
+ * pkvm_mmio_fdt_walk_regions() - Report every tagged reg entry.
  * @fdt:	the flattened device tree
  * @fn:		called for each entry, translated to a CPU physical address
  * @ctx:	passed to @fn
@@ -329,23 +329,23 @@ static int walk_tree(const void *fdt, bool memory, pkvm_mmio_region_fn fn,
  * Return: 0 when the whole tree was walked, -1 on a rule violation described
  * in @err, or the first non-zero value returned by @fn.
  */
-int pkvm_mmio_fdt_for_each_region(const void *fdt, pkvm_mmio_region_fn fn,
-				  void *ctx, struct pkvm_mmio_error *err)
+int pkvm_mmio_fdt_walk_regions(const void *fdt, pkvm_mmio_visit_t fn,
+			       void *ctx, struct pkvm_mmio_error *err)
 {
 	return walk_tree(fdt, false, fn, ctx, err);
 }
 
 /**
- * pkvm_mmio_fdt_for_each_memory() - Report every reg entry of /memory nodes.
+ * pkvm_mmio_fdt_walk_memory() - Report every reg entry of /memory nodes.
  * @fdt:	the flattened device tree
  * @fn:		called for each entry, translated to a CPU physical address
  * @ctx:	passed to @fn
  * @err:	filled in when a memory node cannot be understood
  *
- * Return: as pkvm_mmio_fdt_for_each_region().
+ * Return: as pkvm_mmio_fdt_walk_regions().
  */
-int pkvm_mmio_fdt_for_each_memory(const void *fdt, pkvm_mmio_region_fn fn,
-				  void *ctx, struct pkvm_mmio_error *err)
+int pkvm_mmio_fdt_walk_memory(const void *fdt, pkvm_mmio_visit_t fn,
+			      void *ctx, struct pkvm_mmio_error *err)
 {
 	return walk_tree(fdt, true, fn, ctx, err);
 }
@@ -554,13 +554,13 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 		.err = err,
 	};
 
-	if (pkvm_mmio_fdt_for_each_region(fdt, discover_one, &d, err))
+	if (pkvm_mmio_fdt_walk_regions(fdt, discover_one, &d, err))
 		return -1;
 
 	d.nr = pkvm_mmio_coalesce(regions, d.nr);
 
 	/* RAM that cannot be read off /memory cannot be proven disjoint. */
-	if (pkvm_mmio_fdt_for_each_memory(fdt, discover_memory, &d, err))
+	if (pkvm_mmio_fdt_walk_memory(fdt, discover_memory, &d, err))
 		return -1;
 
 	if (d.nr > (int)limits->max_regions) {

@@ -88,16 +88,17 @@ struct pkvm_mmio_limits {
 };
 
 /*
- * Called once per tagged (or, for the memory walker, /memory) reg entry,
- * after translation. A non-zero return stops the walk and is passed back.
+ * The walkers call @fn once per tagged (or, for the memory walker, /memory)
+ * reg entry, after translation. A non-zero return stops the walk and is
+ * passed back.
  */
-typedef int (*pkvm_mmio_region_fn)(void *ctx,
-				   const struct pkvm_mmio_region *region);
+typedef int (*pkvm_mmio_visit_t)(void *ctx,
+				 const struct pkvm_mmio_region *region);
 
-int pkvm_mmio_fdt_for_each_region(const void *fdt, pkvm_mmio_region_fn fn,
-				  void *ctx, struct pkvm_mmio_error *err);
-int pkvm_mmio_fdt_for_each_memory(const void *fdt, pkvm_mmio_region_fn fn,
-				  void *ctx, struct pkvm_mmio_error *err);
+int pkvm_mmio_fdt_walk_regions(const void *fdt, pkvm_mmio_visit_t fn,
+			       void *ctx, struct pkvm_mmio_error *err);
+int pkvm_mmio_fdt_walk_memory(const void *fdt, pkvm_mmio_visit_t fn,
+			      void *ctx, struct pkvm_mmio_error *err);
 int pkvm_mmio_check_region(const struct pkvm_mmio_region *region,
 			   const struct pkvm_mmio_limits *limits,
 			   struct pkvm_mmio_error *err);

@@ -37,7 +37,8 @@ struct pkvm_protected_src {
 	int nr_merged;
 };
 
-static struct pkvm_protected_src pkvm_protected_srcs[PKVM_PROTECTED_MMIO_MAX_REGIONS] __ro_after_init;
+static struct pkvm_protected_src
+	pkvm_protected_srcs[PKVM_PROTECTED_MMIO_MAX_REGIONS] __ro_after_init;
 static unsigned int pkvm_protected_nr_srcs __ro_after_init;
 static struct resource pkvm_protected_res[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 
@@ -46,7 +47,9 @@ static struct resource pkvm_protected_res[PKVM_PROTECTED_MMIO_MAX_REGIONS];
  * is coalesced in place, so it only overflows when more regions than it can
  * hold remain after merging: far beyond any sensible limit.
  */
-static struct pkvm_mmio_region pkvm_mmio_found[4 * PKVM_PROTECTED_MMIO_MAX_REGIONS + 64] __initdata;
+#define PKVM_MMIO_SCRATCH_REGIONS	(4 * PKVM_PROTECTED_MMIO_MAX_REGIONS + 64)
+static struct pkvm_mmio_region
+	pkvm_mmio_found[PKVM_MMIO_SCRATCH_REGIONS] __initdata;
 
 static bool __init overlaps_memblock(void *ctx, u64 base, u64 size)
 {
@@ -67,8 +70,7 @@ static u64 __init host_stage2_pa_limit(void)
 
 	if (IS_ENABLED(CONFIG_ARM64_PA_BITS_52) && PAGE_SHIFT == 16)
 		max = ID_AA64MMFR0_EL1_PARANGE_52;
-	parange = cpuid_feature_extract_unsigned_field(mmfr0,
-				ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+	parange = cpuid_feature_extract_unsigned_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT);
 	parange = min(parange, max);
 
 	return BIT_ULL(id_aa64mmfr0_parange_to_phys_shift(parange));
@@ -96,7 +98,7 @@ static void __init record_region(const void *fdt,
 
 	saved = memblock_alloc(strlen(path) + 1, SMP_CACHE_BYTES);
 	if (saved)
-		strcpy(saved, path);
+		strscpy(saved, path, strlen(path) + 1);
 	pkvm_protected_srcs[i] = (struct pkvm_protected_src) {
 		.start = r->base,
 		.size = r->size,
@@ -154,7 +156,7 @@ static void __init reserve_tagged_nodes(const void *fdt)
 	struct pkvm_mmio_error err;
 	int last_node = -1;
 
-	if (pkvm_mmio_fdt_for_each_region(fdt, reserve_node, &last_node, &err))
+	if (pkvm_mmio_fdt_walk_regions(fdt, reserve_node, &last_node, &err))
 		kvm_err("protected MMIO: could not mark every tagged node reserved\n");
 }
 
@@ -240,11 +242,10 @@ void __init pkvm_protected_mmio_report_ignored(void)
 	if (!initial_boot_params)
 		return;
 
-	pkvm_mmio_fdt_for_each_region(initial_boot_params, count_region, &nr,
-				      &err);
+	pkvm_mmio_fdt_walk_regions(initial_boot_params, count_region, &nr, &err);
 	if (nr)
 		kvm_info("protected MMIO: %d tagged regions ignored: not booted with kvm-arm.mode=protected\n",
-			nr);
+			 nr);
 }
 
 static u64 protected_mmio_stat(enum pkvm_protected_mmio_stat stat, u64 idx)
