@@ -3,7 +3,10 @@
 # same QEMU and then tagged, and a static init that probes pages through
 # /dev/mem. Every scenario runs in nVHE (-cpu cortex-a72) and hVHE (-cpu max).
 #
-#   run.sh [-k IMAGE] [-p PAGE_KB] [-s SCENARIO]... [-o OUTDIR]
+#   run.sh [-k IMAGE] [-p PAGE_KB] [-c CPU]... [-s SCENARIO]... [-o OUTDIR]
+#
+# With -p 16 or -p 64 the default scenarios are the page-size ones. A CPU
+# may carry extra kernel arguments after a colon, e.g. -c cortex-a76:id_aa64mmfr1.vh=0.
 #
 # Prints one TAP-style line per check ("ok - ..." / "not ok - ...") and
 # exits non-zero if any failed. Console logs are kept in OUTDIR.
@@ -15,9 +18,11 @@ initrd=$top/build/initramfs.cpio
 pgkb=4
 out=$top/build/boot-tests
 only=()
+cpus=()
 
-while getopts k:p:s:o:i: opt; do
+while getopts k:p:s:o:i:c: opt; do
 	case $opt in
+	c) cpus+=("$OPTARG") ;;
 	k) kernel=$OPTARG ;;
 	p) pgkb=$OPTARG ;;
 	s) only+=("$OPTARG") ;;
@@ -73,13 +78,14 @@ make_dtb() { # make_dtb CPU NAME OVERLAY
 # --- running a scenario -----------------------------------------------------
 
 log=
-boot() { # boot CPU NAME OVERLAY PROTECTED PLAN
-	local cpu=$1 name=$2 dtb mode=
-	dtb=$(make_dtb "$cpu" "$name" "$3") || { notok "$cpu/$name: build DTB"; return 1; }
+boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN
+	local cpu=${1%%:*} extra= name=$2 dtb mode=
+	[ "$1" != "$cpu" ] && extra=${1#*:}
+	dtb=$(make_dtb "$cpu" "$name" "$3") || { notok "$1/$name: build DTB"; return 1; }
 	[ "$4" = protected ] && mode=kvm-arm.mode=protected
 	log=$out/$cpu-$name.log
 	"$top/scripts/qemu.sh" -k "$kernel" -c "$cpu" -d "$dtb" -i "$initrd" -t 60 -- \
-		rdinit=/init $mode "pkvmtest=$5" > "$log" 2>&1
+		rdinit=/init $mode $extra "pkvmtest=$5" > "$log" 2>&1
 	local rc=$?
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 	check "$cpu/$name: boot ended by itself (qemu status $rc)" test "$rc" -ne 124
@@ -100,8 +106,8 @@ not_in_log() { ! grep -Eq -- "$1" "$log"; }
 
 pkvm_up() {
 	case $1 in
-	cortex-a72) in_log 'Protected nVHE mode initialized successfully' ;;
 	max) in_log 'Protected hVHE mode initialized successfully' ;;
+	*) in_log 'Protected nVHE mode initialized successfully' ;;
 	esac
 }
 
@@ -182,13 +188,78 @@ scenario_unaligned() {
 	check "$1/unaligned: nothing reported protected" not_in_log 'protected MMIO: \['
 }
 
-scenarios=(untagged pl031 bus ecam flash notprotected unaligned)
+# A refused tree: pKVM stays down, the one error line names the node and the
+# rule, the host reaches userspace, and nothing is reported protected.
+refused() { # refused CPU NAME OVERLAY ERROR-REGEX
+	boot "$1" "$2" "$3" protected "read:0x9010000,read:0x9030000,cat:/proc/iomem" || return
+	check "$1/$2: one error line names the node and the rule" \
+		test "$(grep -Ec "kvm \[0\]: protected MMIO: $4 \[rule " "$log")" -eq 1
+	check "$1/$2: pKVM did not come up in protected mode" \
+		not_in_log 'Protected [nh]VHE mode initialized'
+	check "$1/$2: nothing reported protected" \
+		not_in_log 'protected MMIO: \[|pKVM protected MMIO|status "reserved"'
+}
+
+scenario_badindex() {
+	refused "$1" badindex '&{/pl031@9010000} { pkvm,protected-mmio = <0 1>; };' \
+		'/pl031@9010000: pkvm,protected-mmio index is beyond the reg entries \(index 1, 1 entries\)'
+}
+
+scenario_duplicate() {
+	refused "$1" duplicate '&{/flash@0} { pkvm,protected-mmio = <1 1>; };' \
+		'/flash@0 reg\[1\]: pkvm,protected-mmio lists an index twice'
+}
+
+scenario_ram() {
+	refused "$1" ram '&{/pl031@9010000} { pkvm,protected-mmio; };
+/ { scratch@40000000 { reg = <0x0 0x40000000 0x0 0x10000>; pkvm,protected-mmio; }; };' \
+		'/scratch@40000000 reg\[0\] \[0x40000000-0x4000ffff\]: region overlaps RAM'
+}
+
+scenario_notmmio() {
+	refused "$1" notmmio '/ { i2c@9040000 { #address-cells = <1>; #size-cells = <1>;
+	sensor@10 { reg = <0x10 0x1000>; pkvm,protected-mmio; }; }; };' \
+		'/i2c@9040000/sensor@10 reg\[0\]: ancestor has no ranges: not on a memory-mapped bus \(at /i2c@9040000\)'
+}
+
+scenario_toomany() {
+	local i nodes=
+	for i in $(seq 0 16); do
+		nodes+=$(printf 'dummy@%x { reg = <0x0 0x%x 0x0 0x1000>; pkvm,protected-mmio; }; ' \
+			$((0x100000 + i * 0x2000)) $((0x100000 + i * 0x2000)))
+	done
+	refused "$1" toomany "/ { $nodes };" \
+		'device tree: too many regions after coalescing \(17 found, limit 16\)'
+}
+
+# --- scenarios for 16K and 64K pages ---------------------------------------
+
+scenario_page_refused() {
+	refused "$1" page-refused "$overlay_pl031" \
+		'/pl031@9010000 reg\[0\] \[0x9010000-0x9010fff\]: region is not aligned to the page size \(page size 0x'"$(printf %x $((pgkb * 1024)))"'\)'
+}
+
+scenario_page_protected() {
+	boot "$1" page-protected '/ { window@4000000 { reg = <0x0 0x4000000 0x0 0x10000>; pkvm,protected-mmio; }; };' protected \
+		"deny:0x4000000,denyw:0x400fffc,read:0x4010000,read:0x9030000" || return
+	check "$1/page-protected: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/page-protected: 64 KiB region protected with ${pgkb}K pages" \
+		in_log 'protected MMIO: \[0x4000000-0x400ffff\] 64 KiB from /window@4000000 reg\[0\]'
+}
+
+if [ "$pgkb" = 4 ]; then
+	scenarios=(untagged pl031 bus ecam flash notprotected unaligned badindex duplicate ram notmmio toomany)
+	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
+else
+	scenarios=(page_refused page_protected)
+	[ ${#cpus[@]} -gt 0 ] || cpus=(max)
+fi
 [ ${#only[@]} -gt 0 ] && scenarios=("${only[@]}")
 
 [ -f "$kernel" ] || { notok "kernel $kernel missing"; exit 1; }
 [ -f "$initrd" ] || { notok "initramfs $initrd missing"; exit 1; }
 
-for cpu in cortex-a72 max; do
+for cpu in "${cpus[@]}"; do
 	for s in "${scenarios[@]}"; do
 		"scenario_$s" "$cpu"
 	done

@@ -40,6 +40,16 @@ static int set_error(struct pkvm_mmio_error *err, enum pkvm_mmio_rule rule,
 	return -1;
 }
 
+/* An error in how @bus describes the address space of its children. */
+static int set_bus_error(struct pkvm_mmio_error *err, enum pkvm_mmio_rule rule,
+			 int node, int bus, int reg_index)
+{
+	set_error(err, rule, node, reg_index);
+	err->has_bus = true;
+	err->bus = bus;
+	return -1;
+}
+
 static int set_range_error(struct pkvm_mmio_error *err,
 			   enum pkvm_mmio_rule rule,
 			   const struct pkvm_mmio_region *r)
@@ -103,19 +113,22 @@ static int translate_one(struct pkvm_mmio_walk *walk, int level,
 
 	ranges = fdt_getprop(fdt, bus, "ranges", &len);
 	if (!ranges)
-		return set_error(walk->err, PKVM_MMIO_NOT_MMIO, bus, r->reg_index);
+		return set_bus_error(walk->err, PKVM_MMIO_NOT_MMIO, r->node, bus,
+				     r->reg_index);
 	if (len == 0)
 		return 0;	/* identity */
 
 	if (bus_cells(fdt, bus, &ac, &sc))
-		return set_error(walk->err, PKVM_MMIO_CELLS, bus, r->reg_index);
+		return set_bus_error(walk->err, PKVM_MMIO_CELLS, r->node, bus,
+				     r->reg_index);
 	if (bus_cells(fdt, parent, &pac, &psc))
-		return set_error(walk->err, PKVM_MMIO_CELLS, parent, r->reg_index);
+		return set_bus_error(walk->err, PKVM_MMIO_CELLS, r->node, parent,
+				     r->reg_index);
 
 	entry_cells = ac + pac + sc;
 	if (len % (entry_cells * (int)sizeof(fdt32_t)))
-		return set_error(walk->err, PKVM_MMIO_RANGES_LENGTH, bus,
-				 r->reg_index);
+		return set_bus_error(walk->err, PKVM_MMIO_RANGES_LENGTH, r->node,
+				     bus, r->reg_index);
 
 	for (i = 0; i < len / (int)sizeof(fdt32_t); i += entry_cells) {
 		u64 child = read_cells(&ranges[i], ac);
@@ -135,7 +148,8 @@ static int translate_one(struct pkvm_mmio_walk *walk, int level,
 		return 0;
 	}
 
-	set_error(walk->err, PKVM_MMIO_UNTRANSLATABLE, bus, r->reg_index);
+	set_bus_error(walk->err, PKVM_MMIO_UNTRANSLATABLE, r->node, bus,
+		      r->reg_index);
 	walk->err->has_range = true;
 	walk->err->base = *addr;
 	walk->err->size = r->size;
@@ -216,10 +230,10 @@ static int visit_node(struct pkvm_mmio_walk *walk, int node,
 		return set_error(walk->err, PKVM_MMIO_NO_REG, node, -1);
 
 	if (walk->depth < 1)
-		return set_error(walk->err, PKVM_MMIO_NO_REG, node, -1);
+		return set_error(walk->err, PKVM_MMIO_ROOT, node, -1);
 	bus = walk->stack[walk->depth - 1];
 	if (bus_cells(fdt, bus, &ac, &sc))
-		return set_error(walk->err, PKVM_MMIO_CELLS, bus, -1);
+		return set_bus_error(walk->err, PKVM_MMIO_CELLS, node, bus, -1);
 
 	if (len == 0 || len % ((ac + sc) * (int)sizeof(fdt32_t)))
 		return set_error(walk->err, PKVM_MMIO_REG_LENGTH, node, -1);
@@ -275,7 +289,7 @@ static int walk_tree(const void *fdt, bool memory, pkvm_mmio_visit_t fn,
 	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = err };
 	int node = 0, depth = 0, ret;
 
-	memset(err, 0, sizeof(*err));
+	set_error(err, PKVM_MMIO_OK, -1, -1);
 	if (fdt_check_header(fdt))
 		return set_error(err, PKVM_MMIO_BAD_FDT, -1, -1);
 
@@ -302,7 +316,7 @@ static int walk_tree(const void *fdt, bool memory, pkvm_mmio_visit_t fn,
 				continue;
 			}
 			if (depth == 0)
-				return set_error(err, PKVM_MMIO_NO_REG, node, -1);
+				return set_error(err, PKVM_MMIO_ROOT, node, -1);
 		}
 
 		ret = visit_node(&walk, node, memory ? NULL : tag, tag_len,
@@ -487,6 +501,7 @@ static int discover_one(void *ctx, const struct pkvm_mmio_region *r)
 		if (d->nr == d->cap) {
 			set_error(d->err, PKVM_MMIO_TOO_MANY, -1, -1);
 			d->err->found = d->cap + 1;
+			d->err->found_at_least = true;
 			d->err->limit = d->limits->max_regions;
 			return -1;
 		}
@@ -580,6 +595,7 @@ static const char *const rule_names[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_TAG_INDEX]		= "tag-index",
 	[PKVM_MMIO_TAG_DUPLICATE]	= "tag-duplicate",
 	[PKVM_MMIO_NO_REG]		= "no-reg",
+	[PKVM_MMIO_ROOT]		= "root",
 	[PKVM_MMIO_CELLS]		= "cells",
 	[PKVM_MMIO_REG_LENGTH]		= "reg-length",
 	[PKVM_MMIO_NOT_MMIO]		= "not-mmio",
@@ -602,6 +618,7 @@ static const char *const rule_text[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_TAG_INDEX]		= "pkvm,protected-mmio index is beyond the reg entries",
 	[PKVM_MMIO_TAG_DUPLICATE]	= "pkvm,protected-mmio lists an index twice",
 	[PKVM_MMIO_NO_REG]		= "tagged node has no reg",
+	[PKVM_MMIO_ROOT]		= "the root node cannot be protected",
 	[PKVM_MMIO_CELLS]		= "bus lacks #address-cells/#size-cells of 1 or 2",
 	[PKVM_MMIO_REG_LENGTH]		= "reg length is not a multiple of the bus cells",
 	[PKVM_MMIO_NOT_MMIO]		= "ancestor has no ranges: not on a memory-mapped bus",
@@ -648,18 +665,30 @@ int pkvm_mmio_format_error(const void *fdt, const struct pkvm_mmio_error *err,
 			   char *buf, size_t len)
 {
 	char path[256] = "";
+	char bus[256 + 8] = "";
 	char index[24] = "";
 	char range[64] = "";
 	char extra[64] = "";
 
 	if (err->node >= 0 && fdt_get_path(fdt, err->node, path, sizeof(path)))
 		snprintf(path, sizeof(path), "<node at offset %d>", err->node);
+	if (err->has_bus && err->bus != err->node) {
+		char bus_path[256];
+
+		if (fdt_get_path(fdt, err->bus, bus_path, sizeof(bus_path)))
+			snprintf(bus_path, sizeof(bus_path),
+				 "<node at offset %d>", err->bus);
+		snprintf(bus, sizeof(bus), " (at %s)", bus_path);
+	}
 	if (err->reg_index >= 0)
 		snprintf(index, sizeof(index), " reg[%d]", err->reg_index);
-	if (err->has_range)
+	if (err->has_range && err->size)
 		snprintf(range, sizeof(range), " [0x%llx-0x%llx]",
 			 (unsigned long long)err->base,
 			 (unsigned long long)(err->base + err->size - 1));
+	else if (err->has_range)
+		snprintf(range, sizeof(range), " [0x%llx, empty]",
+			 (unsigned long long)err->base);
 
 	switch (err->rule) {
 	case PKVM_MMIO_TAG_INDEX:
@@ -676,7 +705,8 @@ int pkvm_mmio_format_error(const void *fdt, const struct pkvm_mmio_error *err,
 			 (unsigned long long)err->limit);
 		break;
 	case PKVM_MMIO_TOO_MANY:
-		snprintf(extra, sizeof(extra), " (%llu found, limit %llu)",
+		snprintf(extra, sizeof(extra), " (%s%llu found, limit %llu)",
+			 err->found_at_least ? "at least " : "",
 			 (unsigned long long)err->found,
 			 (unsigned long long)err->limit);
 		break;
@@ -684,8 +714,8 @@ int pkvm_mmio_format_error(const void *fdt, const struct pkvm_mmio_error *err,
 		break;
 	}
 
-	return snprintf(buf, len, "%s%s%s%s: %s%s",
+	return snprintf(buf, len, "%s%s%s%s: %s%s%s",
 			err->node >= 0 ? "" : "device tree",
 			path, index, range, pkvm_mmio_rule_str(err->rule),
-			extra);
+			extra, bus);
 }

@@ -36,6 +36,7 @@ enum pkvm_mmio_rule {
 	PKVM_MMIO_TAG_INDEX,
 	PKVM_MMIO_TAG_DUPLICATE,
 	PKVM_MMIO_NO_REG,
+	PKVM_MMIO_ROOT,
 	PKVM_MMIO_CELLS,
 	PKVM_MMIO_REG_LENGTH,
 	PKVM_MMIO_NOT_MMIO,
@@ -61,20 +62,26 @@ struct pkvm_mmio_region {
 };
 
 /*
- * Where and why parsing or validation stopped. @node is -1 when the error is
- * not about one node (a bad blob, too many regions). @base and @size are the
- * region as far as it was understood; @limit carries the bound that was
- * broken (page size, PA limit, region limit) when there is one.
+ * Where and why parsing or validation stopped. @node is the tagged node, or
+ * -1 when the error is not about one node (a bad blob, too many regions);
+ * @bus, when @has_bus, is the ancestor whose cells or ranges are at fault.
+ * @base and @size are the region as far as it was understood; @limit carries
+ * the bound that was broken (page size, PA limit, region limit) when there
+ * is one, and @found what was found instead (@found_at_least when the walk
+ * stopped counting).
  */
 struct pkvm_mmio_error {
 	enum pkvm_mmio_rule rule;
 	int node;
 	int reg_index;
+	bool has_bus;
+	int bus;
 	bool has_range;
 	u64 base;
 	u64 size;
 	u64 limit;
 	u64 found;
+	bool found_at_least;
 };
 
 /* The platform's bounds a region is checked against. */
