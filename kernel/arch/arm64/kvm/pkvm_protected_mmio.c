@@ -18,6 +18,7 @@
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 
+#include <asm/arch_timer.h>
 #include <asm/cputype.h>
 #include <asm/kvm_mmu.h>
 #include <asm/kvm_pkvm.h>
@@ -50,6 +51,19 @@ static struct resource pkvm_protected_res[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 #define PKVM_MMIO_SCRATCH_REGIONS	(4 * PKVM_PROTECTED_MMIO_MAX_REGIONS + 64)
 static struct pkvm_mmio_region
 	pkvm_mmio_found[PKVM_MMIO_SCRATCH_REGIONS] __initdata;
+
+/* The host's copy: the hypervisor's is out of its reach once finalized. */
+static bool pkvm_protected_mmio_per_page __ro_after_init;
+
+#ifdef CONFIG_PKVM_PROTECTED_MMIO_BENCH
+static int __init early_protected_mmio_per_page(char *arg)
+{
+	kvm_nvhe_sym(pkvm_protected_mmio_per_page) = true;
+	pkvm_protected_mmio_per_page = true;
+	return 0;
+}
+early_param("kvm-arm.protected_mmio_per_page", early_protected_mmio_per_page);
+#endif
 
 static bool __init overlaps_memblock(void *ctx, u64 base, u64 size)
 {
@@ -244,7 +258,7 @@ void __init pkvm_protected_mmio_report_ignored(void)
 
 	pkvm_mmio_fdt_walk_regions(initial_boot_params, count_region, &nr, &err);
 	if (nr)
-		kvm_info("protected MMIO: %d tagged regions ignored: not booted with kvm-arm.mode=protected\n",
+		kvm_info("protected MMIO: %d tagged regions ignored: pKVM is not in protected mode\n",
 			 nr);
 }
 
@@ -276,6 +290,12 @@ static int protected_mmio_show(struct seq_file *m, void *v)
 		   pkvm_protected_nr_srcs, pages, denied,
 		   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_HYP_TABLES, 0),
 		   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_HOST_TABLES, 0));
+	if (IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_BENCH))
+		seq_printf(m, "bench: %s design, protection step %llu ticks, pKVM init %llu ticks, counter %u Hz\n",
+			   pkvm_protected_mmio_per_page ? "per-page" : "block",
+			   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_PROTECT_TICKS, 0),
+			   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_INIT_TICKS, 0),
+			   arch_timer_get_cntfrq());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(protected_mmio);
@@ -311,6 +331,9 @@ void __init pkvm_protected_mmio_finalize(void)
 				    &protected_mmio_fops);
 		dput(kvm_dir);
 	}
+
+	if (IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_SELFTEST))
+		pkvm_protected_mmio_selftest_init();
 
 	if (pkvm_protected_nr_srcs)
 		kvm_info("protected MMIO: %u regions owned by the hypervisor\n",

@@ -30,11 +30,21 @@ enum pkvm_protected_mmio_stat {
 	PKVM_PROTECTED_MMIO_STAT_DENIED,	/* host accesses denied, per region */
 	PKVM_PROTECTED_MMIO_STAT_HYP_TABLES,	/* hyp stage-1 table pages added */
 	PKVM_PROTECTED_MMIO_STAT_HOST_TABLES,	/* host stage-2 table pages added */
+	PKVM_PROTECTED_MMIO_STAT_PROTECT_TICKS,	/* counter ticks, bench kernels */
+	PKVM_PROTECTED_MMIO_STAT_INIT_TICKS,	/* counter ticks, bench kernels */
 };
 
 extern struct pkvm_protected_reg
 	kvm_nvhe_sym(pkvm_protected_regs)[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 extern unsigned int kvm_nvhe_sym(pkvm_protected_nr_regs);
+extern bool kvm_nvhe_sym(pkvm_protected_mmio_per_page);
+
+/* Benchmark kernels can ask for the per-page design to compare with. */
+static inline bool pkvm_protected_mmio_bench_per_page(void)
+{
+	return IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_BENCH) &&
+	       kvm_nvhe_sym(pkvm_protected_mmio_per_page);
+}
 
 /*
  * The hyp stage-1 maps a region at a private VA congruent to its PA modulo
@@ -89,6 +99,24 @@ static inline unsigned long pkvm_mmio_pgtable_pages(u64 base, u64 size,
 	return pages;
 }
 
+/*
+ * The per-page design maps and annotates page by page, so it needs what
+ * the generic worst-case estimate gives for that many pages.
+ */
+static inline unsigned long pkvm_mmio_per_page_pgtable_pages(u64 nr_pages)
+{
+	unsigned long total = 0;
+	s8 level;
+
+	for (level = PKVM_PROTECTED_MMIO_FIRST_LEVEL;
+	     level < KVM_PGTABLE_LAST_LEVEL; level++) {
+		nr_pages = DIV_ROUND_UP(nr_pages, PTRS_PER_PTE);
+		total += nr_pages + 1;
+	}
+
+	return total;
+}
+
 static inline unsigned long __pkvm_protected_mmio_pgtable_pages(bool congruent)
 {
 	unsigned long res = 0;
@@ -97,9 +125,12 @@ static inline unsigned long __pkvm_protected_mmio_pgtable_pages(bool congruent)
 	for (i = 0; i < kvm_nvhe_sym(pkvm_protected_nr_regs); i++) {
 		struct pkvm_protected_reg *reg = &kvm_nvhe_sym(pkvm_protected_regs)[i];
 
-		res += pkvm_mmio_pgtable_pages(reg->pfn << PAGE_SHIFT,
-					       reg->nr_pages << PAGE_SHIFT,
-					       congruent);
+		if (pkvm_protected_mmio_bench_per_page())
+			res += pkvm_mmio_per_page_pgtable_pages(reg->nr_pages);
+		else
+			res += pkvm_mmio_pgtable_pages(reg->pfn << PAGE_SHIFT,
+						       reg->nr_pages << PAGE_SHIFT,
+						       congruent);
 	}
 
 	return res;
@@ -121,6 +152,7 @@ static inline unsigned long pkvm_protected_mmio_host_pgtable_pages(void)
 int __init pkvm_protected_mmio_discover(void);
 void __init pkvm_protected_mmio_report_ignored(void);
 void __init pkvm_protected_mmio_finalize(void);
+void __init pkvm_protected_mmio_selftest_init(void);
 #endif
 
 #endif /* __ARM64_KVM_PKVM_MMIO_H__ */

@@ -38,6 +38,38 @@ static unsigned long pkvm_protected_hyp_va[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 static u64 pkvm_protected_hyp_tables;
 static u64 pkvm_protected_host_tables;
 
+/*
+ * Benchmark kernels only: the per-page design to compare with, and the
+ * counter ticks spent in the protection step and in the whole pKVM init.
+ */
+bool pkvm_protected_mmio_per_page;
+static u64 pkvm_protected_ticks;
+static u64 pkvm_init_ticks;
+
+static u64 bench_now(void)
+{
+	if (!IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_BENCH))
+		return 0;
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+void pkvm_protected_mmio_init_begin(void)
+{
+	pkvm_init_ticks = bench_now();
+}
+
+void pkvm_protected_mmio_init_end(void)
+{
+	pkvm_init_ticks = bench_now() - pkvm_init_ticks;
+}
+
+static bool per_page(void)
+{
+	return IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_BENCH) &&
+	       pkvm_protected_mmio_per_page;
+}
+
 static u64 reg_start(const struct pkvm_protected_reg *reg)
 {
 	return hyp_pfn_to_phys(reg->pfn);
@@ -139,9 +171,28 @@ static int find_protected_reg(u64 addr)
  * let the VA use the same blocks as the PA, the mapping starts at the first
  * VA congruent to the PA modulo the largest block size that matters.
  */
+static int hyp_map(unsigned long va, u64 size, u64 phys)
+{
+	u64 off;
+	int ret;
+
+	if (!per_page())
+		return kvm_pgtable_hyp_map(&pkvm_pgtable, va, size, phys,
+					   PAGE_HYP_DEVICE);
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		ret = kvm_pgtable_hyp_map(&pkvm_pgtable, va + off, PAGE_SIZE,
+					  phys + off, PAGE_HYP_DEVICE);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int pkvm_protected_mmio_map_hyp(void)
 {
 	u64 align = PKVM_PROTECTED_MMIO_VA_ALIGN;
+	u64 start = bench_now();
 	unsigned int i;
 	int ret;
 
@@ -162,8 +213,7 @@ int pkvm_protected_mmio_map_hyp(void)
 
 		hyp_spin_lock(&pkvm_pgd_lock);
 		pkvm_protected_hyp_tables -= count_tables(&pkvm_pgtable, va, size);
-		ret = kvm_pgtable_hyp_map(&pkvm_pgtable, va, size, phys,
-					  PAGE_HYP_DEVICE);
+		ret = hyp_map(va, size, phys);
 		pkvm_protected_hyp_tables += count_tables(&pkvm_pgtable, va, size);
 		hyp_spin_unlock(&pkvm_pgd_lock);
 		if (ret)
@@ -171,6 +221,24 @@ int pkvm_protected_mmio_map_hyp(void)
 		pkvm_protected_hyp_va[i] = va;
 	}
 
+	pkvm_protected_ticks += bench_now() - start;
+	return 0;
+}
+
+static int host_protect(u64 addr, u64 size)
+{
+	u64 off;
+	int ret;
+
+	if (!per_page())
+		return host_stage2_protect_mmio_locked(addr, size, true);
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		ret = host_stage2_protect_mmio_locked(addr + off, PAGE_SIZE,
+						      false);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -184,6 +252,7 @@ int pkvm_protected_mmio_map_hyp(void)
  */
 int pkvm_protected_mmio_take_from_host(void)
 {
+	u64 start = bench_now();
 	unsigned int i;
 	int ret = 0;
 
@@ -195,7 +264,7 @@ int pkvm_protected_mmio_take_from_host(void)
 
 		pkvm_protected_host_tables -= count_tables(&host_mmu.pgt,
 							   reg_start(reg), size);
-		ret = host_stage2_protect_mmio_locked(reg_start(reg), size);
+		ret = host_protect(reg_start(reg), size);
 		pkvm_protected_host_tables += count_tables(&host_mmu.pgt,
 							   reg_start(reg), size);
 		if (ret)
@@ -203,6 +272,7 @@ int pkvm_protected_mmio_take_from_host(void)
 	}
 	hyp_spin_unlock(&host_mmu.lock);
 
+	pkvm_protected_ticks += bench_now() - start;
 	return ret;
 }
 
@@ -343,6 +413,10 @@ u64 __pkvm_protected_mmio_stat(u64 stat, u64 idx)
 		return pkvm_protected_hyp_tables;
 	case PKVM_PROTECTED_MMIO_STAT_HOST_TABLES:
 		return pkvm_protected_host_tables;
+	case PKVM_PROTECTED_MMIO_STAT_PROTECT_TICKS:
+		return pkvm_protected_ticks;
+	case PKVM_PROTECTED_MMIO_STAT_INIT_TICKS:
+		return pkvm_init_ticks;
 	default:
 		return 0;
 	}
