@@ -8,7 +8,7 @@ pkgs=(
 	xz-utils python3 ccache
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm
-	device-tree-compiler libfdt-dev dt-schema
+	device-tree-compiler libfdt-dev dt-schema python3-docutils
 	clang llvm libclang-rt-14-dev
 	linux-source-6.12
 )
