@@ -4,6 +4,7 @@
 #   qemu.sh [-k IMAGE] [-c CPU] [-d DTB] [-i INITRD] [-t SECONDS] [-m MEM] [--] [CMDLINE...]
 #
 # CPU: cortex-a72 gives nVHE, max gives hVHE (in protected mode) or VHE.
+# QEMU_EXTRA adds QEMU options (the benchmark uses "-icount shift=0").
 # A boot that does not end by itself within the timeout is killed; the exit
 # status is then 124.
 set -euo pipefail
@@ -33,6 +34,8 @@ args=(-M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp 2 -m "$mem"
       -nographic -nic none -no-reboot -kernel "$kernel")
 [ -n "$dtb" ] && args+=(-dtb "$dtb")
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
+# shellcheck disable=SC2206 # QEMU_EXTRA is a list of words
+[ -n "${QEMU_EXTRA:-}" ] && args+=($QEMU_EXTRA)
 
 exec timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" \
 	-append "console=ttyAMA0 panic=-1 $*" </dev/null

@@ -14,11 +14,13 @@ logs=$top/build/test-logs
 mkdir -p "$logs"
 passed=0
 failed=0
+nsuites=0
 
 run_suite() {
 	local name log rc
 	name=$(basename "$(dirname "$1")")
-	log=$logs/$name.log
+	nsuites=$((nsuites + 1))
+	log=$logs/$nsuites-$name.log
 	echo "# suite $name: $*"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}

@@ -80,23 +80,24 @@ make_dtb() { # make_dtb CPU NAME OVERLAY
 log=
 boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN
 	local cpu=${1%%:*} extra= name=$2 dtb mode=
-	[ "$1" != "$cpu" ] && extra=${1#*:}
+	# Extra kernel arguments follow the CPU after ':', separated by '+'.
+	[ "$1" != "$cpu" ] && extra=${1#*:} && extra=${extra//+/ }
 	dtb=$(make_dtb "$cpu" "$name" "$3") || { notok "$1/$name: build DTB"; return 1; }
 	[ "$4" = protected ] && mode=kvm-arm.mode=protected
-	log=$out/$cpu-$name.log
+	log=$out/${1//[:=.+]/_}-$name.log
 	"$top/scripts/qemu.sh" -k "$kernel" -c "$cpu" -d "$dtb" -i "$initrd" -t 60 -- \
 		rdinit=/init $mode $extra "pkvmtest=$5" > "$log" 2>&1
 	local rc=$?
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
-	check "$cpu/$name: boot ended by itself (qemu status $rc)" test "$rc" -ne 124
-	check "$cpu/$name: no kernel panic" not_in_log 'Kernel panic|HYP panic|nVHE hyp BUG'
-	check "$cpu/$name: host reached the end of init" in_log '^PKVMTEST end'
+	check "$1/$name: boot ended by itself (qemu status $rc)" test "$rc" -ne 124
+	check "$1/$name: no kernel panic" not_in_log 'Kernel panic|HYP panic|nVHE hyp BUG'
+	check "$1/$name: host reached the end of init" in_log '^PKVMTEST end'
 	# Every probe the init ran is a check of its own.
 	local line
 	while IFS= read -r line; do
 		case $line in
-		"PKVMTEST ok - "*) ok "$cpu/$name: ${line#PKVMTEST ok - }" ;;
-		"PKVMTEST not ok - "*) notok "$cpu/$name: ${line#PKVMTEST not ok - }" ;;
+		"PKVMTEST ok - "*) ok "$1/$name: ${line#PKVMTEST ok - }" ;;
+		"PKVMTEST not ok - "*) notok "$1/$name: ${line#PKVMTEST not ok - }" ;;
 		esac
 	done < "$log"
 }
@@ -104,9 +105,11 @@ boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN
 in_log() { grep -Eq -- "$1" "$log"; }
 not_in_log() { ! grep -Eq -- "$1" "$log"; }
 
+# -cpu max has VHE, so protected mode runs hVHE unless VHE is hidden.
 pkvm_up() {
 	case $1 in
-	max) in_log 'Protected hVHE mode initialized successfully' ;;
+	*vh=0*) in_log 'Protected nVHE mode initialized successfully' ;;
+	max*) in_log 'Protected hVHE mode initialized successfully' ;;
 	*) in_log 'Protected nVHE mode initialized successfully' ;;
 	esac
 }
@@ -162,7 +165,7 @@ scenario_flash() {
 	check "$1/flash: only bank 1 (reg[1]) protected" \
 		in_log 'protected MMIO: \[0x4000000-0x7ffffff\] 65536 KiB from /flash@0 reg\[1\]'
 	local base now
-	base=$(pages_needed "$out/$1-untagged.log")
+	base=$(pages_needed "$out/${1//[:=.+]/_}-untagged.log")
 	now=$(pages_needed "$log")
 	if [ -n "$base" ] && [ -n "$now" ] && [ $((now - base)) -le 8 ]; then
 		ok "$1/flash: 64 MiB costs $((now - base)) more hyp pages ($base -> $now)"
@@ -186,6 +189,53 @@ scenario_unaligned() {
 	check "$1/unaligned: pKVM did not come up in protected mode" \
 		not_in_log 'Protected [nh]VHE mode initialized'
 	check "$1/unaligned: nothing reported protected" not_in_log 'protected MMIO: \['
+}
+
+tables_added() { # "HYP HOST" from the debugfs totals line
+	sed -n 's/^PKVMTEST | total: .*page tables: \([0-9]*\) hyp stage-1 + \([0-9]*\) host stage-2 pages$/\1 \2/p' "$log"
+}
+
+# 1 GiB in the high PCIe MMIO window, 1 GiB aligned: one block entry in
+# each page table, so at most the level-1 table of that 512 GiB window is
+# new in each.
+scenario_gib() {
+	boot "$1" gib '/ { bigwin@8000000000 { reg = <0x80 0x0 0x0 0x40000000>; pkvm,protected-mmio; }; };' protected \
+		"deny:0x8000000000,deny:0x8020000000,denyw:0x803ffffffc,read:0x8040000000,cat:/sys/kernel/debug/kvm/protected_mmio" || return
+	check "$1/gib: pKVM protected mode initialized" pkvm_up "$1"
+	local t
+	t=$(tables_added)
+	check "$1/gib: 1 GiB costs at most one table page per page table (added: ${t:-?})" \
+		test -n "$t" -a "${t% *}" -le 1 -a "${t#* }" -le 1
+}
+
+# [0x807ffff000, 0x80c0201000): a 4 KiB head below a 1 GiB boundary, one
+# 1 GiB block, one 2 MiB block, a 4 KiB tail. The minimum in the host
+# stage-2 (an idmap): the level-1 table of the 512 GiB window, a level-2
+# and a level-3 table for the head, a level-2 and a level-3 table for the
+# tail: 5 pages. The hyp stage-1 maps it at a VA congruent modulo 1 GiB,
+# so it needs the same 4 below level 1, plus at most 2 level-1 tables.
+scenario_headtail() {
+	boot "$1" headtail '/ { oddwin@807ffff000 { reg = <0x80 0x7ffff000 0x0 0x40202000>; pkvm,protected-mmio; }; };' protected \
+		"deny:0x807ffff000,deny:0x8080000000,deny:0x80a0000000,deny:0x80bffff000,deny:0x80c0000000,deny:0x80c01ff000,denyw:0x80c0200ffc,read:0x807fffe000,read:0x80c0201000,cat:/sys/kernel/debug/kvm/protected_mmio" || return
+	check "$1/headtail: pKVM protected mode initialized" pkvm_up "$1"
+	local t
+	t=$(tables_added)
+	check "$1/headtail: host stage-2 at the minimum of 5 table pages, hyp stage-1 at most 6 (added: ${t:-?})" \
+		test -n "$t" -a "${t#* }" -eq 5 -a "${t% *}" -le 6
+}
+
+# Both CPUs at once on protected and unprotected pages, hypercalls on
+# protected PFNs, and kernel accesses, in one boot: later steps must still
+# pass after the kernel oopsed a task.
+scenario_enforce() {
+	boot "$1" enforce "$overlay_pl031
+$overlay_flash1" protected \
+		"ramsum,hammer:0x9010000:0x9030000:1500,hvc:share:0x9010,hvc:share:0x4000,hvc:share:0x6000,hvc:share:0x7fff,hvc:unshare:0x9010,hvc:unshare:0x7fff,deny:0x9010000,deny:0x4000000,deny:0x6000000,deny:0x7fff000,kreadok:0x9030000,kread:0x9010000,kread:0x7fff000,deny:0x9010000,read:0x9030000,hammer:0x4000000:0x0:500,cat:/sys/kernel/debug/kvm/protected_mmio" || return
+	check "$1/enforce: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/enforce: the kernel accesses oopsed as external aborts" \
+		test "$(grep -c 'Internal error: synchronous external abort' "$log")" -eq 2
+	check "$1/enforce: debugfs counts every denied access" \
+		in_log '^PKVMTEST \| total: 2 regions, 16385 pages, 4007 denied host accesses'
 }
 
 # A refused tree: pKVM stays down, the one error line names the node and the
@@ -248,7 +298,7 @@ scenario_page_protected() {
 }
 
 if [ "$pgkb" = 4 ]; then
-	scenarios=(untagged pl031 bus ecam flash notprotected unaligned badindex duplicate ram notmmio toomany)
+	scenarios=(untagged pl031 bus ecam flash gib headtail enforce notprotected unaligned badindex duplicate ram notmmio toomany)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
 else
 	scenarios=(page_refused page_protected)

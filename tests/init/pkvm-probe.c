@@ -9,6 +9,15 @@
  *   deny:ADDR	 a 32-bit read at ADDR must raise SIGBUS at that address
  *   denyw:ADDR	 a 32-bit write at ADDR must raise SIGBUS at that address
  *   storm:ADDR:N N reads in a row at ADDR must each raise SIGBUS
+ *   hammer:P:U:N one process per CPU, each alternating N accesses to the
+ *		 protected address P (all must fault) and N to the unprotected
+ *		 address U (all must complete), all CPUs at once
+ *   hvc:OP:PFN	 ask the kernel to issue the share/unshare hypercall OP on
+ *		 PFN (test kernels' protected_mmio_selftest); it must fail
+ *   kread:ADDR	 ask the kernel to read ADDR through ioremap(), from a child
+ *		 process: for a protected page the child must die (the kernel
+ *		 oopses it), for any other it must complete
+ *   kreadok:ADDR as kread, but the read must complete
  *   cat:PATH	 copy a file to the console (debugfs, /proc/iomem, ...)
  *   ramsum	 checksum 8 MiB of RAM now and again after the last step
  *
@@ -29,7 +38,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sched.h>
 #include <sys/reboot.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define RAMSUM_SIZE	(8UL << 20)
@@ -144,6 +155,101 @@ static void step_storm(uint64_t addr, long n)
 	       "storm 0x%" PRIx64 ": %ld of %ld accesses denied", addr, denied, n);
 }
 
+/* The child's side of hammer: exit status 0 iff every access went right. */
+static int hammer_one(int cpu, uint64_t prot, uint64_t unprot, long n)
+{
+	cpu_set_t set;
+	long i, bad = 0;
+	uint32_t val;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return 2;
+	for (i = 0; i < n; i++) {
+		bad += try_access(prot, i & 1, &val) != 1;
+		bad += try_access(unprot, 0, &val) != 0;
+	}
+	return bad ? 1 : 0;
+}
+
+static void step_hammer(uint64_t prot, uint64_t unprot, long n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int cpu, status, good = 0;
+	pid_t pid;
+
+	for (cpu = 0; cpu < cpus; cpu++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(hammer_one(cpu, prot, unprot, n));
+	}
+	while ((pid = wait(&status)) > 0)
+		good += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	report(good == cpus && cpus > 1,
+	       "hammer on %d of %ld CPUs at once: %ld accesses each to 0x%" PRIx64
+	       " denied and to 0x%" PRIx64 " served", good, cpus, n, prot, unprot);
+}
+
+#define SELFTEST "/sys/kernel/debug/kvm/protected_mmio_selftest"
+
+static int selftest_command(const char *cmd)
+{
+	int fd = open(SELFTEST, O_RDWR);
+	int ret = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+static void step_hvc(const char *op, const char *pfn)
+{
+	char cmd[64], result[96] = "";
+	int fd, n;
+
+	snprintf(cmd, sizeof(cmd), "%s %s", op, pfn);
+	if (selftest_command(cmd)) {
+		report(0, "hypercall %s: %s", cmd, strerror(errno));
+		return;
+	}
+	fd = open(SELFTEST, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, result, sizeof(result) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n > 0)
+		result[strcspn(result, "\n")] = '\0';
+	report(n > 0 && strstr(result, ": -"),
+	       "hypercall %s refused by the hypervisor (%s)", cmd, result);
+}
+
+static void step_kread(const char *addr, int must_die)
+{
+	char cmd[64];
+	int status;
+	pid_t pid;
+
+	snprintf(cmd, sizeof(cmd), "read %s", addr);
+	pid = fork();
+	if (pid == 0)
+		_exit(selftest_command(cmd) ? 2 : 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		report(0, "kernel read of %s: no child", addr);
+		return;
+	}
+	if (must_die)
+		report(WIFSIGNALED(status),
+		       "kernel read of %s killed the reading task (%s %d)", addr,
+		       WIFSIGNALED(status) ? "signal" : "exit status",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	else
+		report(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		       "kernel read of %s completed", addr);
+}
+
 static void step_cat(const char *path)
 {
 	char buf[4096];
@@ -215,6 +321,25 @@ static void run_plan(char *plan)
 			char *n = strchr(arg, ':');
 
 			step_storm(strtoull(arg, NULL, 0), n ? atol(n + 1) : 1);
+		} else if (!strcmp(step, "hammer") && arg) {
+			char *u = strchr(arg, ':');
+			char *n = u ? strchr(u + 1, ':') : NULL;
+
+			if (!n) {
+				report(0, "hammer needs P:U:N");
+				continue;
+			}
+			step_hammer(strtoull(arg, NULL, 0), strtoull(u + 1, NULL, 0),
+				    atol(n + 1));
+		} else if (!strcmp(step, "hvc") && arg && strchr(arg, ':')) {
+			char *pfn = strchr(arg, ':');
+
+			*pfn++ = '\0';
+			step_hvc(arg, pfn);
+		} else if (!strcmp(step, "kread") && arg) {
+			step_kread(arg, 1);
+		} else if (!strcmp(step, "kreadok") && arg) {
+			step_kread(arg, 0);
 		} else if (!strcmp(step, "cat") && arg) {
 			step_cat(arg);
 		} else if (!strcmp(step, "ramsum")) {
