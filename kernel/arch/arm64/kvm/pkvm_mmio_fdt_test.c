@@ -921,8 +921,9 @@ static void rule_names_test(struct kunit *test)
  * window the range touches; a block level with a whole aligned block inside
  * the range needs one for the unaligned head and one for the unaligned tail
  * (if any), otherwise one per window touched. The hyp stage-1 VA is only
- * congruent to the PA modulo the minimum block size (1G, 32M, 512M), so
- * above that the "hyp" column counts the worst placement: windows for
+ * congruent to the PA modulo the largest block the range can use
+ * (pkvm_mmio_va_align(); the page size when no block fits), so above that
+ * the "hyp" column counts the worst placement: windows for
  * DIV_ROUND_UP(size, granule) + 1.
  *
  * With 52-bit PA or VA the deepest root can be higher: 4K gets a level -1
@@ -942,21 +943,23 @@ struct pgtable_case {
 
 static const struct pgtable_case pgtable_cases[] = {
 	/*
-	 * One page at 0x9010000: one window per level.
-	 * 4K:  L0 1, L1 1, L2 1 = 3;   hyp L0 2 (worst), L1 1, L2 1 = 4
-	 * 16K: L0 1, L1 1, L2 1 = 3;   hyp L0 2, L1 2, L2 1 = 5
-	 * 64K: L1 1, L2 1 = 2;         hyp L1 2, L2 1 = 3
+	 * One page at 0x9010000: one window per level. No block fits, so
+	 * the hyp VA may sit anywhere: 2 windows at every level.
+	 * 4K:  L0 1, L1 1, L2 1 = 3;   hyp 2+2+2 = 6
+	 * 16K: L0 1, L1 1, L2 1 = 3;   hyp 2+2+2 = 6
+	 * 64K: L1 1, L2 1 = 2;         hyp 2+2 = 4
 	 */
-	{ "one page", 0x9010000, PAGE_SIZE, { 3, 3, 2 }, { 4, 5, 3 } },
+	{ "one page", 0x9010000, PAGE_SIZE, { 3, 3, 2 }, { 6, 6, 4 } },
 	/*
 	 * 64 MiB at 0x10200000 (2 MiB aligned, not 32 MiB aligned), end
 	 * 0x14200000.
-	 * 4K:  L0 1, L1 1 (no whole 1G), L2 0 (all 2M blocks) = 2; hyp 2+1+0 = 3
+	 * 4K:  L0 1, L1 1 (no whole 1G), L2 0 (all 2M blocks) = 2; VA
+	 *      congruent modulo 2M: hyp 2+2+0 = 4
 	 * 16K: L0 1, L1 1, L2 head 0x12000000 < tail 0x14000000, partial
-	 *      head and tail = 2 -> 4; hyp 2+2+2 = 6
-	 * 64K: L1 1, L2 1 (no whole 512M) = 2; hyp 2+1 = 3
+	 *      head and tail = 2 -> 4; modulo 32M: hyp 2+2+2 = 6
+	 * 64K: L1 1, L2 1 (no whole 512M) = 2; no block: hyp 2+2 = 4
 	 */
-	{ "64M at 2M", 0x10200000, SZ_64M, { 2, 4, 2 }, { 3, 6, 3 } },
+	{ "64M at 2M", 0x10200000, SZ_64M, { 2, 4, 2 }, { 4, 6, 4 } },
 	/*
 	 * 1 GiB at 1 GiB: whole blocks from the first block level down.
 	 * 4K:  L0 1, L1 0, L2 0 = 1;   hyp L0 2 = 2
@@ -975,11 +978,11 @@ static const struct pgtable_case pgtable_cases[] = {
 	  { 5, 4, 3 }, { 6, 6, 4 } },
 	/*
 	 * Two pages across a last-level table boundary (2M, 32M, 512M):
-	 * two windows at L2, one above.
-	 * 4K: 1+1+2 = 4, hyp 2+1+2 = 5; 16K: 1+1+2 = 4, hyp 2+2+2 = 6;
+	 * two windows at L2, one above; no block fits.
+	 * 4K: 1+1+2 = 4, hyp 2+2+2 = 6; 16K: 1+1+2 = 4, hyp 2+2+2 = 6;
 	 * 64K: 1+2 = 3, hyp 2+2 = 4
 	 */
-	{ "two pages across L2", 0, 0, { 4, 4, 3 }, { 5, 6, 4 } },
+	{ "two pages across L2", 0, 0, { 4, 4, 3 }, { 6, 6, 4 } },
 };
 
 static void pgtable_pages_test(struct kunit *test)

@@ -47,11 +47,27 @@ static inline bool pkvm_protected_mmio_bench_per_page(void)
 }
 
 /*
- * The hyp stage-1 maps a region at a private VA congruent to its PA modulo
- * this granule, so that from this level down the VA can use exactly the
- * blocks the PA allows.
+ * The largest block [base, base + size) can use. The hyp stage-1 maps the
+ * region at a private VA congruent to its PA modulo this size, so that the
+ * VA uses exactly the blocks the PA allows, and a region too small for any
+ * block costs no VA alignment at all.
  */
-#define PKVM_PROTECTED_MMIO_VA_ALIGN	kvm_granule_size(KVM_PGTABLE_MIN_BLOCK_LEVEL)
+static inline u64 pkvm_mmio_va_align(u64 base, u64 size)
+{
+	s8 level;
+
+	for (level = KVM_PGTABLE_MIN_BLOCK_LEVEL;
+	     level < KVM_PGTABLE_LAST_LEVEL; level++) {
+		u64 granule = kvm_granule_size(level);
+		u64 first = ALIGN(base, granule);
+
+		if (first >= base && size >= granule &&
+		    first - base <= size - granule)
+			return granule;
+	}
+
+	return PAGE_SIZE;
+}
 
 /*
  * The deepest root either page table can have: the host stage-2 covers the
@@ -71,12 +87,13 @@ static inline bool pkvm_protected_mmio_bench_per_page(void)
  * the unaligned head and tail, one each. At a level that does not, or when
  * no whole block fits, every window the range touches needs a table below.
  * When @congruent is false the range may sit anywhere relative to windows
- * bigger than PKVM_PROTECTED_MMIO_VA_ALIGN, so those levels are counted for
- * the worst placement.
+ * bigger than pkvm_mmio_va_align(), so those levels are counted for the
+ * worst placement.
  */
 static inline unsigned long pkvm_mmio_pgtable_pages(u64 base, u64 size,
 						    bool congruent)
 {
+	u64 align = pkvm_mmio_va_align(base, size);
 	u64 end = base + size;
 	unsigned long pages = 0;
 	s8 level;
@@ -87,7 +104,7 @@ static inline unsigned long pkvm_mmio_pgtable_pages(u64 base, u64 size,
 		u64 head = ALIGN(base, granule);
 		u64 tail = ALIGN_DOWN(end, granule);
 
-		if (!congruent && granule > PKVM_PROTECTED_MMIO_VA_ALIGN)
+		if (!congruent && granule > align)
 			pages += DIV_ROUND_UP(size, granule) + 1;
 		else if (kvm_level_supports_block_mapping(level) && head < tail)
 			pages += (base < head) + (tail < end);

@@ -169,7 +169,7 @@ static int find_protected_reg(u64 addr)
  *
  * The private VA range hands out addresses with no particular alignment; to
  * let the VA use the same blocks as the PA, the mapping starts at the first
- * VA congruent to the PA modulo the largest block size that matters.
+ * VA congruent to the PA modulo the largest block the region can use.
  */
 static int hyp_map(unsigned long va, u64 size, u64 phys)
 {
@@ -191,7 +191,6 @@ static int hyp_map(unsigned long va, u64 size, u64 phys)
 
 int pkvm_protected_mmio_map_hyp(void)
 {
-	u64 align = PKVM_PROTECTED_MMIO_VA_ALIGN;
 	u64 start = bench_now();
 	unsigned int i;
 	int ret;
@@ -204,6 +203,7 @@ int pkvm_protected_mmio_map_hyp(void)
 		struct pkvm_protected_reg *reg = &pkvm_protected_regs[i];
 		u64 phys = reg_start(reg);
 		u64 size = reg_end(reg) - phys;
+		u64 align = pkvm_mmio_va_align(phys, size);
 		unsigned long va;
 
 		ret = pkvm_alloc_private_va_range(size + align - PAGE_SIZE, &va);
