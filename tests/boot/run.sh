@@ -167,10 +167,12 @@ scenario_flash() {
 	local base now
 	base=$(pages_needed "$out/${1//[:=.+]/_}-untagged.log")
 	now=$(pages_needed "$log")
-	if [ -n "$base" ] && [ -n "$now" ] && [ $((now - base)) -le 8 ]; then
+	# The budget is an upper bound: worst VA placement above the largest
+	# block the region uses (the per-page design would need 78 pages).
+	if [ -n "$base" ] && [ -n "$now" ] && [ $((now - base)) -le 12 ]; then
 		ok "$1/flash: 64 MiB costs $((now - base)) more hyp pages ($base -> $now)"
 	else
-		notok "$1/flash: hyp reservation grew from '${base:-?}' to '${now:-?}' pages (limit +8)"
+		notok "$1/flash: hyp reservation grew from '${base:-?}' to '${now:-?}' pages (limit +12)"
 	fi
 }
 
