@@ -69,8 +69,9 @@ test: kernel kernel-16k kernel-64k initramfs
 		$(TOP)/tests/boot/run.sh -p 64 -k $(B)/kernel-64k/arch/arm64/boot/Image \
 			-c cortex-a72 -c max -o $(B)/boot-tests-64k
 
-bench: kernel initramfs
+bench: kernel initramfs tool
 	$(TOP)/scripts/bench.py
+	$(TOP)/tests/tool/bench.sh
 
 demo: kernel initramfs tool
 	$(TOP)/scripts/demo.sh
