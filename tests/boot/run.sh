@@ -92,6 +92,7 @@ boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN
 	check "$1/$name: boot ended by itself (qemu status $rc)" test "$rc" -ne 124
 	check "$1/$name: no kernel panic" not_in_log 'Kernel panic|HYP panic|nVHE hyp BUG'
 	check "$1/$name: host reached the end of init" in_log '^PKVMTEST end'
+	[ "$4" = protected ] && tool_agrees "$1" "$name" "$dtb"
 	# Every probe the init ran is a check of its own.
 	local line
 	while IFS= read -r line; do
@@ -100,6 +101,24 @@ boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN
 		"PKVMTEST not ok - "*) notok "$1/$name: ${line#PKVMTEST not ok - }" ;;
 		esac
 	done < "$log"
+}
+
+# pkvm-mmio must accept exactly the trees the kernel accepts, and list
+# exactly the regions the kernel protected.
+tool=$top/build/tool/pkvm-mmio
+tool_agrees() { # tool_agrees CPU NAME DTB
+	[ -x "$tool" ] || return 0
+	local pa=48 want got
+	case $1 in cortex-a72*) pa=44 ;; esac
+	want=$(sed -n 's/.*kvm \[0\]: protected MMIO: \[\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\].*/\1 \2/p' "$log")
+	grep -q 'protected mode not enabled' "$log" && want=refused
+	got=$("$tool" list --page-size $((pgkb * 1024)) --pa-bits $pa "$3" 2>/dev/null |
+		sed -n 's/^0x0*\([0-9a-f]*\)-0x0*\([0-9a-f]*\) .*/0x\1 0x\2/p')
+	"$tool" check --page-size $((pgkb * 1024)) --pa-bits $pa "$3" >/dev/null 2>&1 ||
+		got=refused
+	local what=${want:-no regions}
+	check "$1/$2: pkvm-mmio agrees with the kernel (${what//$'\n'/, })" \
+		test "$want" = "$got"
 }
 
 in_log() { grep -Eq -- "$1" "$log"; }
