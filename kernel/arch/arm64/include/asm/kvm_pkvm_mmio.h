@@ -90,28 +90,30 @@ static inline u64 pkvm_mmio_va_align(u64 base, u64 size)
  * bigger than pkvm_mmio_va_align(), so those levels are counted for the
  * worst placement.
  */
+static inline unsigned long pkvm_mmio_level_tables(u64 base, u64 size, s8 level,
+						   bool congruent)
+{
+	u64 granule = kvm_granule_size(level);
+	u64 end = base + size;
+	u64 head = ALIGN(base, granule);
+	u64 tail = ALIGN_DOWN(end, granule);
+
+	if (!congruent && granule > pkvm_mmio_va_align(base, size))
+		return DIV_ROUND_UP(size, granule) + 1;
+	if (kvm_level_supports_block_mapping(level) && head < tail)
+		return (base < head) + (tail < end);
+	return (ALIGN(end, granule) - ALIGN_DOWN(base, granule)) / granule;
+}
+
 static inline unsigned long pkvm_mmio_pgtable_pages(u64 base, u64 size,
 						    bool congruent)
 {
-	u64 align = pkvm_mmio_va_align(base, size);
-	u64 end = base + size;
 	unsigned long pages = 0;
 	s8 level;
 
 	for (level = PKVM_PROTECTED_MMIO_FIRST_LEVEL;
-	     level < KVM_PGTABLE_LAST_LEVEL; level++) {
-		u64 granule = kvm_granule_size(level);
-		u64 head = ALIGN(base, granule);
-		u64 tail = ALIGN_DOWN(end, granule);
-
-		if (!congruent && granule > align)
-			pages += DIV_ROUND_UP(size, granule) + 1;
-		else if (kvm_level_supports_block_mapping(level) && head < tail)
-			pages += (base < head) + (tail < end);
-		else
-			pages += (ALIGN(end, granule) -
-				  ALIGN_DOWN(base, granule)) / granule;
-	}
+	     level < KVM_PGTABLE_LAST_LEVEL; level++)
+		pages += pkvm_mmio_level_tables(base, size, level, congruent);
 
 	return pages;
 }
@@ -134,20 +136,54 @@ static inline unsigned long pkvm_mmio_per_page_pgtable_pages(u64 nr_pages)
 	return total;
 }
 
+/*
+ * The regions share tables wherever they are close, so at each level the
+ * sum over the regions is capped by the windows their whole span touches:
+ * [first base, last end) in the host stage-2 idmap (the table is sorted),
+ * and in the hyp stage-1 the private VA the regions are allocated in, one
+ * after the other, each padded for its alignment.
+ */
 static inline unsigned long __pkvm_protected_mmio_pgtable_pages(bool congruent)
 {
+	struct pkvm_protected_reg *regs = kvm_nvhe_sym(pkvm_protected_regs);
+	unsigned int i, nr = kvm_nvhe_sym(pkvm_protected_nr_regs);
 	unsigned long res = 0;
-	unsigned int i;
+	u64 va_span = 0;
+	s8 level;
 
-	for (i = 0; i < kvm_nvhe_sym(pkvm_protected_nr_regs); i++) {
-		struct pkvm_protected_reg *reg = &kvm_nvhe_sym(pkvm_protected_regs)[i];
+	if (!nr)
+		return 0;
 
-		if (pkvm_protected_mmio_bench_per_page())
-			res += pkvm_mmio_per_page_pgtable_pages(reg->nr_pages);
+	if (pkvm_protected_mmio_bench_per_page()) {
+		for (i = 0; i < nr; i++)
+			res += pkvm_mmio_per_page_pgtable_pages(regs[i].nr_pages);
+		return res;
+	}
+
+	for (i = 0; i < nr; i++) {
+		u64 base = regs[i].pfn << PAGE_SHIFT;
+		u64 size = regs[i].nr_pages << PAGE_SHIFT;
+
+		va_span += size + pkvm_mmio_va_align(base, size) - PAGE_SIZE;
+	}
+
+	for (level = PKVM_PROTECTED_MMIO_FIRST_LEVEL;
+	     level < KVM_PGTABLE_LAST_LEVEL; level++) {
+		u64 granule = kvm_granule_size(level);
+		u64 first = regs[0].pfn << PAGE_SHIFT;
+		u64 last = (regs[nr - 1].pfn + regs[nr - 1].nr_pages) << PAGE_SHIFT;
+		unsigned long sum = 0, span;
+
+		for (i = 0; i < nr; i++)
+			sum += pkvm_mmio_level_tables(regs[i].pfn << PAGE_SHIFT,
+						      regs[i].nr_pages << PAGE_SHIFT,
+						      level, congruent);
+
+		if (congruent)
+			span = (ALIGN(last, granule) - ALIGN_DOWN(first, granule)) / granule;
 		else
-			res += pkvm_mmio_pgtable_pages(reg->pfn << PAGE_SHIFT,
-						       reg->nr_pages << PAGE_SHIFT,
-						       congruent);
+			span = DIV_ROUND_UP(va_span, granule) + 1;
+		res += min(sum, span);
 	}
 
 	return res;
