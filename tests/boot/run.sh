@@ -216,6 +216,21 @@ tables_added() { # "HYP HOST" from the debugfs totals line
 	sed -n 's/^PKVMTEST | total: .*page tables: \([0-9]*\) hyp stage-1 + \([0-9]*\) host stage-2 pages$/\1 \2/p' "$log"
 }
 
+budgeted() { # "HYP HOST" from the boot log's budget line
+	sed -n 's/.*kvm \[0\]: protected MMIO: .* page tables: \([0-9]*\) hyp stage-1 + \([0-9]*\) host stage-2 pages$/\1 \2/p' "$log"
+}
+
+# The host computes the budget before the hypervisor exists: the host
+# stage-2 part must be exact, the hyp stage-1 part at most 2 pages over.
+budget_exact() { # budget_exact LABEL
+	local b u
+	b=$(budgeted)
+	u=$(tables_added)
+	check "$1: page-table budget (${b:-?}) matches what was used (${u:-?})" \
+		test -n "$b" -a -n "$u" -a "${b#* }" -eq "${u#* }" -a \
+		"${b% *}" -ge "${u% *}" -a $((${b% *} - ${u% *})) -le 2
+}
+
 # 1 GiB in the high PCIe MMIO window, 1 GiB aligned: one block entry in
 # each page table, so at most the level-1 table of that 512 GiB window is
 # new in each.
@@ -227,6 +242,7 @@ scenario_gib() {
 	t=$(tables_added)
 	check "$1/gib: 1 GiB costs at most one table page per page table (added: ${t:-?})" \
 		test -n "$t" -a "${t% *}" -le 1 -a "${t#* }" -le 1
+	budget_exact "$1/gib"
 }
 
 # [0x807ffff000, 0x80c0201000): a 4 KiB head below a 1 GiB boundary, one
@@ -243,6 +259,7 @@ scenario_headtail() {
 	t=$(tables_added)
 	check "$1/headtail: host stage-2 at the minimum of 5 table pages, hyp stage-1 at most 6 (added: ${t:-?})" \
 		test -n "$t" -a "${t#* }" -eq 5 -a "${t% *}" -le 6
+	budget_exact "$1/headtail"
 }
 
 # Both CPUs at once on protected and unprotected pages, hypercalls on
@@ -255,6 +272,7 @@ $overlay_flash1" protected \
 	check "$1/enforce: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/enforce: the kernel accesses oopsed as external aborts" \
 		test "$(grep -c 'Internal error: synchronous external abort' "$log")" -eq 2
+	budget_exact "$1/enforce"
 	check "$1/enforce: debugfs counts every denied access" \
 		in_log '^PKVMTEST \| total: 2 regions, 16385 pages, 4007 denied host accesses'
 }

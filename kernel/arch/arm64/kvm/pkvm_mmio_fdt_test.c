@@ -1013,6 +1013,42 @@ static void pgtable_pages_test(struct kunit *test)
 	}
 }
 
+/*
+ * pkvm_mmio_tables() for region sets, 4K pages, a root at level 0 in both
+ * page tables and the hyp text at 0x40200000 (so the host stage-2 already
+ * has the level-1 table of the low 512G window):
+ *
+ * - one page at 0x9010000: host L1 table skipped (resident), L2 table of
+ *   the first 1G, L3 table of its 2M window = 2. Hyp: the page at VA 0;
+ *   under the root the worst case, DIV_ROUND_UP(4K, 512G) + 1 = 2, then
+ *   one L2 and one L3 table = 4.
+ * - 16 pages 8K apart from 0x100000: the same tables, once = 2; hyp: 16
+ *   pages in one 2M window = 4.
+ * - 1G at 512G: host L1 table of the second 512G window, then one block =
+ *   1; hyp: 2 under the root, then one block = 2.
+ */
+static void pgtable_set_test(struct kunit *test)
+{
+	struct pkvm_protected_reg one = { 0x9010, 1 }, gib = { 0x8000000, SZ_1G >> 12 };
+	struct pkvm_protected_reg many[16];
+	int i;
+
+	if (PAGE_SIZE != SZ_4K)
+		kunit_skip(test, "hand-derived for 4K pages");
+
+	for (i = 0; i < 16; i++)
+		many[i] = (struct pkvm_protected_reg){ 0x100 + 2 * i, 1 };
+
+	KUNIT_EXPECT_EQ(test, pkvm_mmio_tables(&one, 1, 0, false, true, 0x40200000), 2);
+	KUNIT_EXPECT_EQ(test, pkvm_mmio_tables(&one, 1, 0, true, false, 0), 4);
+	KUNIT_EXPECT_EQ(test, pkvm_mmio_tables(many, 16, 0, false, true, 0x40200000), 2);
+	KUNIT_EXPECT_EQ(test, pkvm_mmio_tables(many, 16, 0, true, false, 0), 4);
+	KUNIT_EXPECT_EQ(test, pkvm_mmio_tables(&gib, 1, 0, false, true, 0x40200000), 1);
+	KUNIT_EXPECT_EQ(test, pkvm_mmio_tables(&gib, 1, 0, true, false, 0), 2);
+	/* Without the resident hyp text the host needs the L1 table too. */
+	KUNIT_EXPECT_EQ(test, pkvm_mmio_tables(&one, 1, 0, false, false, 0), 3);
+}
+
 static struct kunit_case pkvm_protected_mmio_test_cases[] = {
 	KUNIT_CASE(translate_identity_test),
 	KUNIT_CASE(translate_moving_test),
@@ -1037,6 +1073,7 @@ static struct kunit_case pkvm_protected_mmio_test_cases[] = {
 	KUNIT_CASE(format_error_test),
 	KUNIT_CASE(rule_names_test),
 	KUNIT_CASE(pgtable_pages_test),
+	KUNIT_CASE(pgtable_set_test),
 	{}
 };
 

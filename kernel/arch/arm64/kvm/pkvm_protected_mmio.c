@@ -20,6 +20,8 @@
 
 #include <asm/arch_timer.h>
 #include <asm/cputype.h>
+#include <asm/kernel-pgtable.h>
+#include <asm/sections.h>
 #include <asm/kvm_mmu.h>
 #include <asm/kvm_pkvm.h>
 #include <asm/kvm_pkvm_mmio.h>
@@ -174,6 +176,59 @@ static void __init reserve_tagged_nodes(const void *fdt)
 		kvm_err("protected MMIO: could not mark every tagged node reserved\n");
 }
 
+/* The level of the hyp stage-1 root, as kvm_mmu_init() will size it. */
+static s8 __init hyp_s1_root_level(void)
+{
+	u32 hyp_va_bits = max_t(u32, IDMAP_VA_BITS, vabits_actual);
+
+	return KVM_PGTABLE_LAST_LEVEL + 1 - ARM64_HW_PGTABLE_LEVELS(hyp_va_bits);
+}
+
+/*
+ * The level of the host stage-2 root, as kvm_get_vtcr() will size it from
+ * the boot CPU's PA range: a CPU with a smaller range only makes the root
+ * shallower. Whether LPA2 will be in use is not known yet; a deeper root is
+ * an upper bound.
+ */
+static s8 __init host_s2_root_level(void)
+{
+	u64 mmfr0 = read_cpuid(ID_AA64MMFR0_EL1);
+	u32 parange = cpuid_feature_extract_unsigned_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+	u32 phys_shift, levels;
+
+	parange = min_t(u32, parange, ID_AA64MMFR0_EL1_PARANGE_MAX);
+	phys_shift = id_aa64mmfr0_parange_to_phys_shift(parange);
+	levels = max_t(u32, ARM64_HW_PGTABLE_LEVELS(phys_shift - 4), 2);
+
+	return KVM_PGTABLE_LAST_LEVEL + 1 - levels;
+}
+
+/*
+ * Size the page tables the regions need, for the hyp memory reservation.
+ * The hyp text is mapped page by page in the host stage-2 before the
+ * regions are annotated, so the tables on its path are there already.
+ */
+static void __init size_page_tables(unsigned int nr)
+{
+	struct pkvm_protected_reg *regs = kvm_nvhe_sym(pkvm_protected_regs);
+	unsigned long s1 = 0, s2 = 0;
+	unsigned int i;
+
+	if (pkvm_protected_mmio_per_page) {
+		for (i = 0; i < nr; i++)
+			s1 += pkvm_mmio_per_page_pgtable_pages(regs[i].nr_pages);
+		s2 = s1;
+	} else {
+		s1 = pkvm_mmio_tables(regs, nr, hyp_s1_root_level(), true,
+				      false, 0);
+		s2 = pkvm_mmio_tables(regs, nr, host_s2_root_level(), false,
+				      true, __pa_symbol(__hyp_text_start));
+	}
+
+	kvm_nvhe_sym(pkvm_protected_hyp_tables_budget) = s1;
+	kvm_nvhe_sym(pkvm_protected_host_tables_budget) = s2;
+}
+
 /**
  * pkvm_protected_mmio_discover() - Fill the hypervisor's protected regions.
  *
@@ -202,6 +257,8 @@ int __init pkvm_protected_mmio_discover(void)
 	int nr, i, merged = 0;
 
 	kvm_nvhe_sym(pkvm_protected_nr_regs) = 0;
+	kvm_nvhe_sym(pkvm_protected_hyp_tables_budget) = 0;
+	kvm_nvhe_sym(pkvm_protected_host_tables_budget) = 0;
 	if (!fdt)
 		return 0;
 
@@ -223,6 +280,7 @@ int __init pkvm_protected_mmio_discover(void)
 	}
 	kvm_nvhe_sym(pkvm_protected_nr_regs) = nr;
 	pkvm_protected_nr_srcs = nr;
+	size_page_tables(nr);
 
 	reserve_tagged_nodes(fdt);
 

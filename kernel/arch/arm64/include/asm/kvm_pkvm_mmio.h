@@ -39,13 +39,6 @@ extern struct pkvm_protected_reg
 extern unsigned int kvm_nvhe_sym(pkvm_protected_nr_regs);
 extern bool kvm_nvhe_sym(pkvm_protected_mmio_per_page);
 
-/* Benchmark kernels can ask for the per-page design to compare with. */
-static inline bool pkvm_protected_mmio_bench_per_page(void)
-{
-	return IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_BENCH) &&
-	       kvm_nvhe_sym(pkvm_protected_mmio_per_page);
-}
-
 /*
  * The largest block [base, base + size) can use. The hyp stage-1 maps the
  * region at a private VA congruent to its PA modulo this size, so that the
@@ -136,69 +129,101 @@ static inline unsigned long pkvm_mmio_per_page_pgtable_pages(u64 nr_pages)
 	return total;
 }
 
-/*
- * The regions share tables wherever they are close, so at each level the
- * sum over the regions is capped by the windows their whole span touches:
- * [first base, last end) in the host stage-2 idmap (the table is sorted),
- * and in the hyp stage-1 the private VA the regions are allocated in, one
- * after the other, each padded for its alignment.
- */
-static inline unsigned long __pkvm_protected_mmio_pgtable_pages(bool congruent)
+/* Where the hyp stage-1 maps a region laid out after VA @cursor. */
+static inline u64 pkvm_mmio_va_place(u64 cursor, u64 phys, u64 size)
 {
-	struct pkvm_protected_reg *regs = kvm_nvhe_sym(pkvm_protected_regs);
-	unsigned int i, nr = kvm_nvhe_sym(pkvm_protected_nr_regs);
-	unsigned long res = 0;
-	u64 va_span = 0;
+	return cursor + ((phys - cursor) & (pkvm_mmio_va_align(phys, size) - 1));
+}
+
+static inline void pkvm_mmio_count_window(u64 w, u64 *last, bool resident,
+					  u64 resident_w, unsigned long *tables)
+{
+	if (w != *last && !(resident && w == resident_w))
+		(*tables)++;
+	*last = w;
+}
+
+/*
+ * The table pages, each counted once, that mapping (or annotating) the
+ * sorted, disjoint @regs with the largest blocks their alignment allows
+ * needs below a root at level @root.
+ *
+ * A window of a level needs a table below it when a region touches it
+ * without covering it whole, or covers it but the level has no blocks.
+ * With @hyp_va the regions are laid out as pkvm_protected_mmio_map_hyp()
+ * lays them out in the hyp private VA range: one after the other from a
+ * base aligned to the granule below the root, each at the VA
+ * pkvm_mmio_va_place() gives, with blocks only where both the VA and the
+ * PA are aligned. Where that base falls within its root entry is not
+ * known, so the tables under the root are counted for the worst case.
+ * Without @hyp_va the regions are idmapped (host stage-2), and the tables
+ * of the windows that contain @resident (a PA the table already maps at
+ * page granularity) are not counted.
+ */
+static inline unsigned long pkvm_mmio_tables(const struct pkvm_protected_reg *regs,
+					     unsigned int nr, s8 root,
+					     bool hyp_va, bool has_resident,
+					     u64 resident)
+{
+	unsigned long tables = 0;
 	s8 level;
 
-	if (!nr)
-		return 0;
-
-	if (pkvm_protected_mmio_bench_per_page()) {
-		for (i = 0; i < nr; i++)
-			res += pkvm_mmio_per_page_pgtable_pages(regs[i].nr_pages);
-		return res;
-	}
-
-	for (i = 0; i < nr; i++) {
-		u64 base = regs[i].pfn << PAGE_SHIFT;
-		u64 size = regs[i].nr_pages << PAGE_SHIFT;
-
-		va_span += size + pkvm_mmio_va_align(base, size) - PAGE_SIZE;
-	}
-
-	for (level = PKVM_PROTECTED_MMIO_FIRST_LEVEL;
-	     level < KVM_PGTABLE_LAST_LEVEL; level++) {
+	for (level = root; level < KVM_PGTABLE_LAST_LEVEL; level++) {
 		u64 granule = kvm_granule_size(level);
-		u64 first = regs[0].pfn << PAGE_SHIFT;
-		u64 last = (regs[nr - 1].pfn + regs[nr - 1].nr_pages) << PAGE_SHIFT;
-		unsigned long sum = 0, span;
+		u64 cursor = 0, last = U64_MAX;
+		unsigned int i;
 
-		for (i = 0; i < nr; i++)
-			sum += pkvm_mmio_level_tables(regs[i].pfn << PAGE_SHIFT,
-						      regs[i].nr_pages << PAGE_SHIFT,
-						      level, congruent);
+		for (i = 0; i < nr; i++) {
+			u64 phys = regs[i].pfn << PAGE_SHIFT;
+			u64 size = regs[i].nr_pages << PAGE_SHIFT;
+			u64 start = hyp_va ? pkvm_mmio_va_place(cursor, phys, size) : phys;
+			u64 end = start + size;
+			u64 first_w = start / granule, last_w = (end - 1) / granule;
+			bool blocks = kvm_level_supports_block_mapping(level) &&
+				      (!hyp_va || granule <= pkvm_mmio_va_align(phys, size));
+			u64 w;
 
-		if (congruent)
-			span = (ALIGN(last, granule) - ALIGN_DOWN(first, granule)) / granule;
-		else
-			span = DIV_ROUND_UP(va_span, granule) + 1;
-		res += min(sum, span);
+			cursor = end;
+			if (hyp_va && level == root)
+				continue;
+			if (!blocks) {
+				for (w = first_w; w <= last_w; w++)
+					pkvm_mmio_count_window(w, &last, has_resident && !hyp_va,
+							       resident / granule, &tables);
+				continue;
+			}
+			if (start % granule || (first_w == last_w && end % granule))
+				pkvm_mmio_count_window(first_w, &last, has_resident && !hyp_va,
+						       resident / granule, &tables);
+			if (last_w != first_w && end % granule)
+				pkvm_mmio_count_window(last_w, &last, has_resident && !hyp_va,
+						       resident / granule, &tables);
+		}
+
+		/* The whole layout fits in at most this many root entries. */
+		if (hyp_va && level == root)
+			tables += DIV_ROUND_UP(cursor, granule) + 1;
 	}
 
-	return res;
+	return tables;
 }
 
-/* Tables for the hyp stage-1 mappings of the protected regions. */
+/*
+ * The budgets the host computed for the page tables of the regions, before
+ * the hypervisor exists: they size its pools, and the hypervisor refuses
+ * to start if the regions would need more.
+ */
+extern unsigned long kvm_nvhe_sym(pkvm_protected_hyp_tables_budget);
+extern unsigned long kvm_nvhe_sym(pkvm_protected_host_tables_budget);
+
 static inline unsigned long pkvm_protected_mmio_hyp_pgtable_pages(void)
 {
-	return __pkvm_protected_mmio_pgtable_pages(false);
+	return kvm_nvhe_sym(pkvm_protected_hyp_tables_budget);
 }
 
-/* Tables for the ownership annotations in the host stage-2 (an idmap). */
 static inline unsigned long pkvm_protected_mmio_host_pgtable_pages(void)
 {
-	return __pkvm_protected_mmio_pgtable_pages(true);
+	return kvm_nvhe_sym(pkvm_protected_host_tables_budget);
 }
 
 #ifndef __KVM_NVHE_HYPERVISOR__

@@ -28,6 +28,10 @@
 struct pkvm_protected_reg pkvm_protected_regs[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 unsigned int pkvm_protected_nr_regs;
 
+/* Filled in by the host with the regions, see pkvm_mmio_tables(). */
+unsigned long pkvm_protected_hyp_tables_budget;
+unsigned long pkvm_protected_host_tables_budget;
+
 /* Host accesses denied so far, per region. */
 static atomic64_t pkvm_protected_denied[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 
@@ -191,25 +195,37 @@ static int hyp_map(unsigned long va, u64 size, u64 phys)
 
 int pkvm_protected_mmio_map_hyp(void)
 {
+	u64 base_align = kvm_granule_size(pkvm_pgtable.start_level + 1);
 	u64 start = bench_now();
+	unsigned long cursor, unused;
 	unsigned int i;
 	int ret;
 
 	ret = check_protected_regs();
+	if (ret || !pkvm_protected_nr_regs)
+		return ret;
+
+	/*
+	 * Lay the regions out from a fresh, aligned base, as the host assumed
+	 * when it sized the budget: this VA range is used by nothing else.
+	 */
+	ret = pkvm_alloc_private_va_range(0, &cursor);
+	if (!ret && !IS_ALIGNED(cursor, base_align))
+		ret = pkvm_alloc_private_va_range(ALIGN(cursor, base_align) - cursor,
+						  &unused);
 	if (ret)
 		return ret;
+	cursor = ALIGN(cursor, base_align);
 
 	for (i = 0; i < pkvm_protected_nr_regs; i++) {
 		struct pkvm_protected_reg *reg = &pkvm_protected_regs[i];
 		u64 phys = reg_start(reg);
 		u64 size = reg_end(reg) - phys;
-		u64 align = pkvm_mmio_va_align(phys, size);
-		unsigned long va;
+		unsigned long va = pkvm_mmio_va_place(cursor, phys, size);
 
-		ret = pkvm_alloc_private_va_range(size + align - PAGE_SIZE, &va);
+		ret = pkvm_alloc_private_va_range(va + size - cursor, &unused);
 		if (ret)
 			return ret;
-		va += (phys - va) & (align - 1);
 
 		hyp_spin_lock(&pkvm_pgd_lock);
 		pkvm_protected_hyp_tables -= count_tables(&pkvm_pgtable, va, size);
@@ -219,9 +235,14 @@ int pkvm_protected_mmio_map_hyp(void)
 		if (ret)
 			return ret;
 		pkvm_protected_hyp_va[i] = va;
+		cursor = va + size;
 	}
 
 	pkvm_protected_ticks += bench_now() - start;
+
+	/* Never eat the slack the other private mappings were given. */
+	if (pkvm_protected_hyp_tables > pkvm_protected_hyp_tables_budget)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -273,6 +294,8 @@ int pkvm_protected_mmio_take_from_host(void)
 	hyp_spin_unlock(&host_mmu.lock);
 
 	pkvm_protected_ticks += bench_now() - start;
+	if (!ret && pkvm_protected_host_tables > pkvm_protected_host_tables_budget)
+		ret = -ENOMEM;
 	return ret;
 }
 
