@@ -48,8 +48,8 @@ tool: deps
 	$(MAKE) -C kernel/tools/pkvm-mmio O=$(B)/tool
 
 # 16K pages need a CPU with the 16K granule: QEMU's max, in hVHE and (with
-# VHE hidden from the kernel) nVHE. Its LPA2 is turned off: with 52-bit IPA and 16K
-# pages this 6.12 pKVM hangs in finalize_pkvm() even with no tag at all.
+# VHE hidden from the kernel) nVHE. Its LPA2 is turned off: with 52-bit IPA
+# and 16K pages this 6.12 pKVM hangs in finalize_pkvm() even with no tag.
 test: kernel kernel-16k kernel-64k initramfs tool
 	$(TOP)/scripts/run-tests.sh \
 		$(TOP)/tests/unit/run.sh -- \

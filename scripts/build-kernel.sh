@@ -25,7 +25,10 @@ mkdir -p "$out"
 frag="$out/pagesize.config"
 case "$pgsz" in
 4)  echo CONFIG_ARM64_4K_PAGES=y > "$frag" ;;
-16) echo CONFIG_ARM64_16K_PAGES=y > "$frag" ;;
+# 16K with 52-bit VA falls back to 47 bits on a CPU without LPA2, below
+# the hypervisor's 48, and 6.12 then puts the hyp private VA range on top of
+# the hyp linear map: build 16K kernels for 48-bit VA.
+16) printf 'CONFIG_ARM64_16K_PAGES=y\nCONFIG_ARM64_VA_BITS_48=y\n' > "$frag" ;;
 64) echo CONFIG_ARM64_64K_PAGES=y > "$frag" ;;
 *)  echo "page size must be 4, 16 or 64" >&2; exit 2 ;;
 esac

@@ -268,7 +268,7 @@ scenario_headtail() {
 scenario_enforce() {
 	boot "$1" enforce "$overlay_pl031
 $overlay_flash1" protected \
-		"ramsum,hammer:0x9010000:0x9030000:1500,hvc:share:0x9010,hvc:share:0x4000,hvc:share:0x6000,hvc:share:0x7fff,hvc:unshare:0x9010,hvc:unshare:0x7fff,deny:0x9010000,deny:0x4000000,deny:0x6000000,deny:0x7fff000,kreadok:0x9030000,kread:0x9010000,kread:0x7fff000,deny:0x9010000,read:0x9030000,hammer:0x4000000:0x0:500,cat:/sys/kernel/debug/kvm/protected_mmio" || return
+		"ramsum,guestok:0x9030000,guest:0x9010000,guest:0x7fff000,hammer:0x9010000:0x9030000:1500,hvc:share:0x9010,hvc:share:0x4000,hvc:share:0x6000,hvc:share:0x7fff,hvc:unshare:0x9010,hvc:unshare:0x7fff,deny:0x9010000,deny:0x4000000,deny:0x6000000,deny:0x7fff000,kreadok:0x9030000,kread:0x9010000,kread:0x7fff000,deny:0x9010000,read:0x9030000,hammer:0x4000000:0x0:500,cat:/sys/kernel/debug/kvm/protected_mmio" || return
 	check "$1/enforce: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/enforce: the kernel accesses oopsed as external aborts" \
 		test "$(grep -c 'Internal error: synchronous external abort' "$log")" -eq 2

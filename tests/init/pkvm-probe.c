@@ -18,6 +18,9 @@
  *		 process: for a protected page the child must die (the kernel
  *		 oopses it), for any other it must complete
  *   kreadok:ADDR as kread, but the read must complete
+ *   guest:ADDR	 run a KVM guest whose memslot maps the page of ADDR (from
+ *		 /dev/mem) and reads it: the host must refuse to map it
+ *   guestok:ADDR as guest, but the guest must read it
  *   cat:PATH	 copy a file to the console (debugfs, /proc/iomem, ...)
  *   ramsum	 checksum 8 MiB of RAM now and again after the last step
  *
@@ -36,7 +39,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/kvm.h>
+#include <stddef.h>
 #include <sys/mount.h>
 #include <sched.h>
 #include <sys/reboot.h>
@@ -250,6 +256,103 @@ static void step_kread(const char *addr, int must_die)
 		       "kernel read of %s completed", addr);
 }
 
+#define GUEST_CODE	0x10000UL
+#define GUEST_DEV	0x100000UL
+#define GUEST_EXIT	0x200000UL
+#define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 (offsetof(struct kvm_regs, x) / sizeof(__u32)))
+
+static int set_reg(int vcpu, __u64 id, __u64 val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (__u64)&val };
+
+	return ioctl(vcpu, KVM_SET_ONE_REG, &reg);
+}
+
+/*
+ * A guest with two memslots: its code, and the page of ADDR mapped from
+ * /dev/mem. It loads from the page and stores the value to an address
+ * with no memslot, which exits to us as MMIO carrying the value.
+ * Returns 0 with *val set when the guest read the page, 1 when KVM_RUN
+ * failed with EFAULT (the host refused to map it), -1 otherwise.
+ */
+static int guest_read(uint64_t addr, uint32_t *val)
+{
+	static const uint32_t code[] = {
+		0xb9400020,	/* ldr w0, [x1] */
+		0xb9000040,	/* str w0, [x2] */
+		0x14000000,	/* b . */
+	};
+	uint64_t page = addr & ~(uint64_t)(page_size - 1);
+	struct kvm_userspace_memory_region slot;
+	struct kvm_vcpu_init init;
+	struct kvm_run *run;
+	int kvm, vm, vcpu, ret = -1;
+	void *mem, *dev;
+	long run_size;
+
+	kvm = open("/dev/kvm", O_RDWR);
+	if (kvm < 0)
+		return -1;
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	mem = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	dev = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
+		   (off_t)page);
+	if (vm < 0 || mem == MAP_FAILED || dev == MAP_FAILED)
+		goto out;
+	memcpy(mem, code, sizeof(code));
+
+	slot = (struct kvm_userspace_memory_region){ .slot = 0,
+		.guest_phys_addr = GUEST_CODE, .memory_size = page_size,
+		.userspace_addr = (__u64)mem };
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot))
+		goto out;
+	slot = (struct kvm_userspace_memory_region){ .slot = 1,
+		.guest_phys_addr = GUEST_DEV, .memory_size = page_size,
+		.userspace_addr = (__u64)dev };
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot))
+		goto out;
+
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0 || ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) ||
+	    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
+		goto out;
+	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED ||
+	    set_reg(vcpu, CORE_REG(regs.pc), GUEST_CODE) ||
+	    set_reg(vcpu, CORE_REG(regs.pstate), 0x3c5) ||
+	    set_reg(vcpu, CORE_REG(regs.regs[1]), GUEST_DEV + (addr - page)) ||
+	    set_reg(vcpu, CORE_REG(regs.regs[2]), GUEST_EXIT))
+		goto out;
+
+	if (ioctl(vcpu, KVM_RUN, 0)) {
+		ret = errno == EFAULT ? 1 : -1;
+	} else if (run->exit_reason == KVM_EXIT_MMIO &&
+		   run->mmio.phys_addr == GUEST_EXIT && run->mmio.is_write) {
+		memcpy(val, run->mmio.data, sizeof(*val));
+		ret = 0;
+	}
+out:
+	close(kvm);
+	return ret;
+}
+
+static void step_guest(uint64_t addr, int must_refuse)
+{
+	uint32_t val = 0;
+	int ret = guest_read(addr, &val);
+
+	if (must_refuse)
+		report(ret == 1, "guest read of 0x%" PRIx64 " refused by the host (%s)",
+		       addr, ret == 0 ? "but the guest read it" :
+		       ret == 1 ? "KVM_RUN: EFAULT" : "the guest did not run");
+	else
+		report(ret == 0, "guest read of 0x%" PRIx64 " served (value 0x%08x)",
+		       addr, val);
+}
+
 static void step_cat(const char *path)
 {
 	char buf[4096];
@@ -340,6 +443,10 @@ static void run_plan(char *plan)
 			step_kread(arg, 1);
 		} else if (!strcmp(step, "kreadok") && arg) {
 			step_kread(arg, 0);
+		} else if (!strcmp(step, "guest") && arg) {
+			step_guest(strtoull(arg, NULL, 0), 1);
+		} else if (!strcmp(step, "guestok") && arg) {
+			step_guest(strtoull(arg, NULL, 0), 0);
 		} else if (!strcmp(step, "cat") && arg) {
 			step_cat(arg);
 		} else if (!strcmp(step, "ramsum")) {

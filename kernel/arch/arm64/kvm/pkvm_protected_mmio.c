@@ -138,42 +138,53 @@ static void __init record_region(const void *fdt,
  */
 static int __init reserve_node(void *ctx, const struct pkvm_mmio_region *r)
 {
-	static char path[256] __initdata;
+	static char path[1024] __initdata;
 	int *last_node = ctx;
 	struct device_node *np;
 	struct property *prop;
+	int ret = -ENOENT;
 
 	if (r->node == *last_node)
 		return 0;
 	*last_node = r->node;
 
 	if (fdt_get_path(initial_boot_params, r->node, path, sizeof(path)))
-		return 0;
+		return -ENAMETOOLONG;
 	np = of_find_node_by_path(path);
 	if (!np)
-		return 0;
+		goto out;
 
+	ret = -ENOMEM;
 	prop = memblock_alloc(sizeof(*prop), SMP_CACHE_BYTES);
-	if (prop) {
-		prop->name = "status";
-		prop->value = "reserved";
-		prop->length = sizeof("reserved");
-		of_update_property(np, prop);
-		kvm_info("protected MMIO: %s is now status \"reserved\": the hypervisor owns it\n",
-			 path);
-	}
-	of_node_put(np);
+	if (!prop)
+		goto out_put;
 
-	return prop ? 0 : -ENOMEM;
+	prop->name = "status";
+	prop->value = "reserved";
+	prop->length = sizeof("reserved");
+	ret = of_update_property(np, prop);
+	if (!ret)
+		kvm_info("protected MMIO: %s is now status \"reserved\" for the hypervisor\n",
+			 path);
+out_put:
+	of_node_put(np);
+out:
+	if (ret)
+		kvm_err("protected MMIO: %s: cannot set status \"reserved\" (%d); protected mode not enabled\n",
+			path, ret);
+	return ret;
 }
 
-static void __init reserve_tagged_nodes(const void *fdt)
+/*
+ * A tagged node a driver could still bind would be probed and then lose
+ * its device under the driver's feet: that is a failure like any other.
+ */
+static int __init reserve_tagged_nodes(const void *fdt)
 {
 	struct pkvm_mmio_error err;
 	int last_node = -1;
 
-	if (pkvm_mmio_fdt_walk_regions(fdt, reserve_node, &last_node, &err))
-		kvm_err("protected MMIO: could not mark every tagged node reserved\n");
+	return pkvm_mmio_fdt_walk_regions(fdt, reserve_node, &last_node, &err);
 }
 
 /* The level of the hyp stage-1 root, as kvm_mmu_init() will size it. */
@@ -278,11 +289,12 @@ int __init pkvm_protected_mmio_discover(void)
 		merged += r->nr_merged - 1;
 		record_region(fdt, r, i);
 	}
+	if (nr && reserve_tagged_nodes(fdt))
+		return -EINVAL;
+
 	kvm_nvhe_sym(pkvm_protected_nr_regs) = nr;
 	pkvm_protected_nr_srcs = nr;
 	size_page_tables(nr);
-
-	reserve_tagged_nodes(fdt);
 
 	if (merged)
 		kvm_info("protected MMIO: coalesced %d overlapping or adjacent entries\n",
@@ -318,6 +330,30 @@ void __init pkvm_protected_mmio_report_ignored(void)
 	if (nr)
 		kvm_info("protected MMIO: %d tagged regions ignored: pKVM is not in protected mode\n",
 			 nr);
+}
+
+/**
+ * pkvm_protected_mmio_pfn() - Is @pfn in a protected region?
+ * @pfn:	a host physical frame number
+ *
+ * In 6.12 the host builds the stage-2 of normal guests itself and the
+ * hypervisor does not check it, so the host must not hand a protected page
+ * to a guest (a VM_PFNMAP memslot over /dev/mem would). This only holds
+ * for an uncompromised host kernel.
+ */
+bool pkvm_protected_mmio_pfn(u64 pfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < pkvm_protected_nr_srcs; i++) {
+		const struct pkvm_protected_src *src = &pkvm_protected_srcs[i];
+
+		if (pfn >= src->start >> PAGE_SHIFT &&
+		    pfn < (src->start + src->size) >> PAGE_SHIFT)
+			return true;
+	}
+
+	return false;
 }
 
 static u64 protected_mmio_stat(enum pkvm_protected_mmio_stat stat, u64 idx)
@@ -378,7 +414,7 @@ void __init pkvm_protected_mmio_finalize(void)
 		res->start = src->start;
 		res->end = src->start + src->size - 1;
 		res->flags = IORESOURCE_MEM | IORESOURCE_BUSY | IORESOURCE_EXCLUSIVE;
-		if (request_resource(&iomem_resource, res))
+		if (insert_resource(&iomem_resource, res))
 			kvm_err("protected MMIO: %pR already claimed by the host; the hypervisor owns it regardless\n",
 				res);
 	}

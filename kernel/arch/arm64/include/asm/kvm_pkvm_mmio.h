@@ -231,6 +231,7 @@ int __init pkvm_protected_mmio_discover(void);
 void __init pkvm_protected_mmio_report_ignored(void);
 void __init pkvm_protected_mmio_finalize(void);
 void __init pkvm_protected_mmio_selftest_init(void);
+bool pkvm_protected_mmio_pfn(u64 pfn);
 #endif
 
 #endif /* __ARM64_KVM_PKVM_MMIO_H__ */

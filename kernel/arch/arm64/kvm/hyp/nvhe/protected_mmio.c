@@ -12,6 +12,7 @@
  */
 
 #include <linux/kvm_host.h>
+#include <linux/nospec.h>
 
 #include <asm/kvm_emulate.h>
 #include <asm/kvm_hyp.h>
@@ -147,6 +148,27 @@ static u64 count_tables(struct kvm_pgtable *pgt, u64 addr, u64 size)
 	return nr_tables;
 }
 
+/*
+ * The private VA range must not alias the hyp linear map: on a 16K kernel
+ * built for 52-bit VA running on a CPU without LPA2, 6.12 places both at
+ * the same hyp VAs, and a region mapped there would later be overwritten
+ * (or overwrite) when memory is shared with the hypervisor. Refuse.
+ */
+static bool va_aliases_memory(u64 va, u64 size)
+{
+	unsigned int i;
+
+	for (i = 0; i < hyp_memblock_nr; i++) {
+		struct memblock_region *mem = &hyp_memory[i];
+		u64 start = (u64)hyp_phys_to_virt(mem->base);
+
+		if (va < start + mem->size && start < va + size)
+			return true;
+	}
+
+	return false;
+}
+
 static int find_protected_reg(u64 addr)
 {
 	int lo = 0, hi = pkvm_protected_nr_regs;
@@ -226,6 +248,8 @@ int pkvm_protected_mmio_map_hyp(void)
 		ret = pkvm_alloc_private_va_range(va + size - cursor, &unused);
 		if (ret)
 			return ret;
+		if (va_aliases_memory(va, size))
+			return -EINVAL;
 
 		hyp_spin_lock(&pkvm_pgd_lock);
 		pkvm_protected_hyp_tables -= count_tables(&pkvm_pgtable, va, size);
@@ -431,6 +455,7 @@ u64 __pkvm_protected_mmio_stat(u64 stat, u64 idx)
 	case PKVM_PROTECTED_MMIO_STAT_DENIED:
 		if (idx >= pkvm_protected_nr_regs)
 			return 0;
+		idx = array_index_nospec(idx, pkvm_protected_nr_regs);
 		return atomic64_read(&pkvm_protected_denied[idx]);
 	case PKVM_PROTECTED_MMIO_STAT_HYP_TABLES:
 		return pkvm_protected_hyp_tables;
