@@ -9,7 +9,7 @@ pkgs=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm
 	device-tree-compiler libfdt-dev dt-schema python3-docutils
-	clang llvm libclang-rt-14-dev
+	clang llvm libclang-rt-14-dev sparse
 	linux-source-6.12
 )
 
