@@ -19,6 +19,8 @@ if command -v ccache >/dev/null; then
 	cc="ccache $cc"
 	export CCACHE_BASEDIR="$top"
 	export CCACHE_NOHASHDIR=1
+	# CI may run without HOME; keep using the same cache all the same.
+	export CCACHE_DIR=${CCACHE_DIR:-${HOME:-/root}/.cache/ccache}
 fi
 
 mkdir -p "$out"
