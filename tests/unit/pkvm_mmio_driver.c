@@ -55,21 +55,8 @@ static int add_ram(void *ctx, const struct pkvm_mmio_region *r)
 static bool overlaps_ram(void *ctx, u64 base, u64 size)
 {
 	const struct pkvm_mmio_pipeline *p = ctx;
-	u64 last = base + size - 1;
-	int i;
 
-	for (i = 0; i < p->ram.nr; i++) {
-		const struct pkvm_mmio_region *m = &p->ram.r[i];
-		u64 m_last = m->base + m->size - 1;
-
-		if (!m->size)
-			continue;
-		if (m_last < m->base)
-			m_last = ~0ULL;
-		if (base <= m_last && m->base <= last)
-			return true;
-	}
-	return false;
+	return pkvm_mmio_overlaps(p->ram.r, p->ram.nr, base, size);
 }
 
 int pkvm_mmio_pipeline_run(const void *fdt, size_t len,
@@ -83,7 +70,7 @@ int pkvm_mmio_pipeline_run(const void *fdt, size_t len,
 		.ram_ctx = p,
 	};
 	/* The kernel's scratch array: PKVM_MMIO_SCRATCH_REGIONS. */
-	int nr, cap = 4 * p->max_regions + 64;
+	int nr, cap = PKVM_MMIO_SCRATCH_REGIONS(p->max_regions);
 
 	/*
 	 * The parser takes no length: it trusts the header's totalsize, as

@@ -439,21 +439,8 @@ static int collect(void *ctx, const struct pkvm_mmio_region *r)
 static bool overlaps_ram(void *ctx, u64 base, u64 size)
 {
 	const struct region_vec *ram = ctx;
-	u64 last = base + size - 1;
-	size_t i;
 
-	for (i = 0; i < ram->nr; i++) {
-		const struct pkvm_mmio_region *m = &ram->r[i];
-		u64 m_last = m->base + m->size - 1;
-
-		if (!m->size)
-			continue;
-		if (m_last < m->base)
-			m_last = ~0ULL;
-		if (base <= m_last && m->base <= last)
-			return true;
-	}
-	return false;
+	return pkvm_mmio_overlaps(ram->r, ram->nr, base, size);
 }
 
 static struct finding *add_finding(struct analysis *a, bool error,
@@ -516,7 +503,7 @@ static int run_pipeline(struct analysis *a, const struct opts *o)
 		.ram_ctx = &a->ram,
 	};
 	struct pkvm_mmio_error err;
-	int cap = 4 * o->max_regions + 64;
+	int cap = PKVM_MMIO_SCRATCH_REGIONS(o->max_regions);
 	int ret;
 
 	/*

@@ -481,6 +481,36 @@ int pkvm_mmio_coalesce(struct pkvm_mmio_region *regions, int nr)
 	return out + 1;
 }
 
+/**
+ * pkvm_mmio_overlaps() - Does [@base, @base + @size) meet one of @regions?
+ * @regions:	ranges in any order, for instance RAM read off /memory nodes
+ * @nr:		number of entries in @regions
+ * @base:	start of the range to test
+ * @size:	its size, not zero
+ *
+ * Ranges that wrap are taken to run to the end of the address space.
+ *
+ * Return: true on any overlap.
+ */
+bool pkvm_mmio_overlaps(const struct pkvm_mmio_region *regions, size_t nr,
+			u64 base, u64 size)
+{
+	u64 last = base + size - 1;
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		u64 r_last = regions[i].base + regions[i].size - 1;
+
+		if (!regions[i].size)
+			continue;
+		if (r_last < regions[i].base)
+			r_last = ~0ULL;
+		if (base <= r_last && regions[i].base <= last)
+			return true;
+	}
+	return false;
+}
+
 struct discover_ctx {
 	const struct pkvm_mmio_limits *limits;
 	struct pkvm_mmio_region *regions;
@@ -546,7 +576,10 @@ static int discover_memory(void *ctx, const struct pkvm_mmio_region *mem)
  * @fdt:	the flattened device tree
  * @limits:	the platform's bounds
  * @regions:	scratch array, holds the coalesced regions on success
- * @cap:	number of entries in @regions, at least @limits->max_regions
+ * @cap:	number of entries in @regions, PKVM_MMIO_SCRATCH_REGIONS() of
+ *		@limits->max_regions: the raw entries are coalesced whenever
+ *		the array fills up, and a set that only fits once later
+ *		entries merge it is refused if the array fills up first
  * @err:	the first rule broken
  *
  * Every tagged reg entry is translated and checked, overlapping and

@@ -24,6 +24,13 @@ typedef uint64_t u64;
 
 #define PKVM_MMIO_PROP			"pkvm,protected-mmio"
 
+/*
+ * Entries of scratch space pkvm_mmio_fdt_discover() is given for a limit of
+ * @max regions: it coalesces in place when full, so this only overflows
+ * when far more than @max regions remain after merging.
+ */
+#define PKVM_MMIO_SCRATCH_REGIONS(max)	(4 * (max) + 64)
+
 /* Deeper trees are refused rather than half-walked. */
 #define PKVM_MMIO_FDT_MAX_DEPTH		32
 
@@ -110,6 +117,8 @@ int pkvm_mmio_check_region(const struct pkvm_mmio_region *region,
 			   const struct pkvm_mmio_limits *limits,
 			   struct pkvm_mmio_error *err);
 int pkvm_mmio_coalesce(struct pkvm_mmio_region *regions, int nr);
+bool pkvm_mmio_overlaps(const struct pkvm_mmio_region *regions, size_t nr,
+			u64 base, u64 size);
 int pkvm_mmio_fdt_discover(const void *fdt,
 			   const struct pkvm_mmio_limits *limits,
 			   struct pkvm_mmio_region *regions, int cap,

@@ -45,14 +45,9 @@ static struct pkvm_protected_src
 static unsigned int pkvm_protected_nr_srcs __ro_after_init;
 static struct resource pkvm_protected_res[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 
-/*
- * Raw tagged entries are gathered here before coalescing. Once it is full it
- * is coalesced in place, so it only overflows when more regions than it can
- * hold remain after merging: far beyond any sensible limit.
- */
-#define PKVM_MMIO_SCRATCH_REGIONS	(4 * PKVM_PROTECTED_MMIO_MAX_REGIONS + 64)
+/* Raw tagged entries are gathered here before coalescing. */
 static struct pkvm_mmio_region
-	pkvm_mmio_found[PKVM_MMIO_SCRATCH_REGIONS] __initdata;
+	pkvm_mmio_found[PKVM_MMIO_SCRATCH_REGIONS(PKVM_PROTECTED_MMIO_MAX_REGIONS)] __initdata;
 
 /* The host's copy: the hypervisor's is out of its reach once finalized. */
 static bool pkvm_protected_mmio_per_page __ro_after_init;
