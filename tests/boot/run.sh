@@ -311,6 +311,11 @@ scenario_notmmio() {
 		'/i2c@9040000/sensor@10 reg\[0\]: ancestor has no ranges: not on a memory-mapped bus \(at /i2c@9040000\)'
 }
 
+scenario_console() {
+	refused "$1" console '&{/pl011@9000000} { pkvm,protected-mmio; };' \
+		'/pl011@9000000 reg\[0\] \[0x9000000-0x9000fff\]: region overlaps the console \(/chosen stdout-path\)'
+}
+
 scenario_toomany() {
 	local i nodes=
 	for i in $(seq 0 16); do
@@ -337,7 +342,7 @@ scenario_page_protected() {
 }
 
 if [ "$pgkb" = 4 ]; then
-	scenarios=(untagged pl031 bus ecam flash gib headtail enforce notprotected unaligned badindex duplicate ram notmmio toomany)
+	scenarios=(untagged pl031 bus ecam flash gib headtail enforce notprotected unaligned badindex duplicate ram notmmio console toomany)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
 else
 	scenarios=(page_refused page_protected)

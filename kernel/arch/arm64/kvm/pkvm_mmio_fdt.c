@@ -571,6 +571,56 @@ static int discover_memory(void *ctx, const struct pkvm_mmio_region *mem)
 	return set_range_error(d->err, PKVM_MMIO_RAM, &d->regions[i]);
 }
 
+/* The node /chosen/stdout-path names (an alias or a path, options cut). */
+static int console_node(const void *fdt)
+{
+	const char *path, *colon;
+	int chosen, len;
+
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return -1;
+	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+	if (!path)
+		path = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
+	if (!path || len <= 0)
+		return -1;
+	len = strnlen(path, len);
+	colon = memchr(path, ':', len);
+	if (colon)
+		len = colon - path;
+	return fdt_path_offset_namelen(fdt, path, len);
+}
+
+/* Report every reg entry of any @node, translated like a tagged one. */
+static int walk_node_regs(const void *fdt, int node, pkvm_mmio_visit_t fn,
+			  void *ctx, struct pkvm_mmio_error *err)
+{
+	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = err };
+	int depth = fdt_node_depth(fdt, node), i;
+
+	if (depth < 1 || depth >= PKVM_MMIO_FDT_MAX_DEPTH)
+		return -1;
+	for (i = 0; i <= depth; i++) {
+		walk.stack[i] = fdt_supernode_atdepth_offset(fdt, node, i, NULL);
+		if (walk.stack[i] < 0)
+			return -1;
+	}
+	walk.depth = depth;
+	return visit_node(&walk, node, NULL, 0, fn, ctx);
+}
+
+static int discover_console(void *ctx, const struct pkvm_mmio_region *con)
+{
+	struct discover_ctx *d = ctx;
+	int i = overlapping_region(d, con->base, con->size);
+
+	if (i < 0)
+		return 0;
+	set_range_error(d->err, PKVM_MMIO_CONSOLE, &d->regions[i]);
+	return 1;
+}
+
 /**
  * pkvm_mmio_fdt_discover() - What a boot would protect, or why it would not.
  * @fdt:	the flattened device tree
@@ -584,9 +634,9 @@ static int discover_memory(void *ctx, const struct pkvm_mmio_region *mem)
  *
  * Every tagged reg entry is translated and checked, overlapping and
  * adjacent regions are coalesced, the result is checked against the RAM
- * that /memory nodes describe and against the region limit. This is the
- * whole boot-time pipeline: the kernel and the tool both call it, so they
- * cannot disagree on what a tree protects.
+ * that /memory nodes describe, the console /chosen names, and the region
+ * limit. This is the whole boot-time pipeline: the kernel and the tool
+ * both call it, so they cannot disagree on what a tree protects.
  *
  * Return: the number of regions (>= 0), or -1 with @err filled in.
  */
@@ -601,6 +651,8 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 		.cap = cap,
 		.err = err,
 	};
+	struct pkvm_mmio_error console_err;
+	int console;
 
 	if (pkvm_mmio_fdt_walk_regions(fdt, discover_one, &d, err))
 		return -1;
@@ -609,6 +661,16 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 
 	/* RAM that cannot be read off /memory cannot be proven disjoint. */
 	if (pkvm_mmio_fdt_walk_memory(fdt, discover_memory, &d, err))
+		return -1;
+
+	/*
+	 * Taking the console away would turn every line the host prints into
+	 * an abort that prints more lines. A console node that cannot be
+	 * translated is not on a memory-mapped bus, so it cannot overlap.
+	 */
+	console = console_node(fdt);
+	if (console >= 0 &&
+	    walk_node_regs(fdt, console, discover_console, &d, &console_err) == 1)
 		return -1;
 
 	if (d.nr > (int)limits->max_regions) {
@@ -639,6 +701,7 @@ static const char *const rule_names[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_UNALIGNED]		= "unaligned",
 	[PKVM_MMIO_PA_RANGE]		= "pa-range",
 	[PKVM_MMIO_RAM]			= "ram",
+	[PKVM_MMIO_CONSOLE]		= "console",
 	[PKVM_MMIO_TOO_MANY]		= "too-many",
 	[PKVM_MMIO_NO_MEMORY]		= "no-memory",
 };
@@ -662,6 +725,7 @@ static const char *const rule_text[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_UNALIGNED]		= "region is not aligned to the page size",
 	[PKVM_MMIO_PA_RANGE]		= "region is beyond the host stage-2 PA range",
 	[PKVM_MMIO_RAM]			= "region overlaps RAM",
+	[PKVM_MMIO_CONSOLE]		= "region overlaps the console (/chosen stdout-path)",
 	[PKVM_MMIO_TOO_MANY]		= "too many regions after coalescing",
 	[PKVM_MMIO_NO_MEMORY]		= "out of memory",
 };
