@@ -355,19 +355,26 @@ int host_stage2_unmap_dev_range(struct kvm_pgtable *pgt, u64 start, u64 end)
 	return kvm_pgtable_stage2_unmap(pgt, start, end - start);
 }
 
-/* True when any page of [start, end) is protected. */
+/*
+ * True when any page of [start, end) is protected. The table is sorted and
+ * disjoint: find the first region that ends after @start. This runs on
+ * every host stage-2 fault.
+ */
 bool pkvm_protected_mmio_overlaps(u64 start, u64 end)
 {
-	unsigned int i;
+	unsigned int lo = 0, hi = pkvm_protected_nr_regs;
 
-	for (i = 0; i < pkvm_protected_nr_regs; i++) {
-		struct pkvm_protected_reg *reg = &pkvm_protected_regs[i];
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
 
-		if (start < reg_end(reg) && reg_start(reg) < end)
-			return true;
+		if (reg_end(&pkvm_protected_regs[mid]) <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 
-	return false;
+	return lo < pkvm_protected_nr_regs &&
+	       reg_start(&pkvm_protected_regs[lo]) < end;
 }
 
 /*
