@@ -74,15 +74,20 @@ static bool __init overlaps_memblock(void *ctx, u64 base, u64 size)
  * ranges are only trusted where they need no LPA2: a conservative bound
  * that can refuse a region, never wrongly accept one.
  */
-static u64 __init host_stage2_pa_limit(void)
+static u32 __init boot_cpu_parange(void)
 {
 	u64 mmfr0 = read_cpuid(ID_AA64MMFR0_EL1);
+
+	return cpuid_feature_extract_unsigned_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+}
+
+static u64 __init host_stage2_pa_limit(void)
+{
 	u32 parange, max = ID_AA64MMFR0_EL1_PARANGE_48;
 
 	if (IS_ENABLED(CONFIG_ARM64_PA_BITS_52) && PAGE_SHIFT == 16)
 		max = ID_AA64MMFR0_EL1_PARANGE_52;
-	parange = cpuid_feature_extract_unsigned_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT);
-	parange = min(parange, max);
+	parange = min(boot_cpu_parange(), max);
 
 	return BIT_ULL(id_aa64mmfr0_parange_to_phys_shift(parange));
 }
@@ -198,11 +203,9 @@ static s8 __init hyp_s1_root_level(void)
  */
 static s8 __init host_s2_root_level(void)
 {
-	u64 mmfr0 = read_cpuid(ID_AA64MMFR0_EL1);
-	u32 parange = cpuid_feature_extract_unsigned_field(mmfr0, ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+	u32 parange = min_t(u32, boot_cpu_parange(), ID_AA64MMFR0_EL1_PARANGE_MAX);
 	u32 phys_shift, levels;
 
-	parange = min_t(u32, parange, ID_AA64MMFR0_EL1_PARANGE_MAX);
 	phys_shift = id_aa64mmfr0_parange_to_phys_shift(parange);
 	levels = max_t(u32, ARM64_HW_PGTABLE_LEVELS(phys_shift - 4), 2);
 

@@ -36,9 +36,6 @@ unsigned long pkvm_protected_host_tables_budget;
 /* Host accesses denied so far, per region. */
 static atomic64_t pkvm_protected_denied[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 
-/* Where each region sits in the private VA range of the hyp stage-1. */
-static unsigned long pkvm_protected_hyp_va[PKVM_PROTECTED_MMIO_MAX_REGIONS];
-
 /* Table pages that mapping and annotating the regions added at init. */
 static u64 pkvm_protected_hyp_tables;
 static u64 pkvm_protected_host_tables;
@@ -85,14 +82,19 @@ static u64 reg_end(const struct pkvm_protected_reg *reg)
 	return hyp_pfn_to_phys(reg->pfn + reg->nr_pages);
 }
 
-static bool overlaps_memory(u64 start, u64 end)
+/*
+ * Does [start, end) meet memory? With @hyp_va, as addresses of the hyp
+ * linear map of memory rather than as physical addresses.
+ */
+static bool overlaps_memory(u64 start, u64 end, bool hyp_va)
 {
 	unsigned int i;
 
 	for (i = 0; i < hyp_memblock_nr; i++) {
 		struct memblock_region *mem = &hyp_memory[i];
+		u64 base = hyp_va ? (u64)hyp_phys_to_virt(mem->base) : mem->base;
 
-		if (start < mem->base + mem->size && mem->base < end)
+		if (start < base + mem->size && base < end)
 			return true;
 	}
 
@@ -118,7 +120,7 @@ static int check_protected_regs(void)
 			return -EINVAL;
 		if (i && reg_start(reg) < reg_end(reg - 1))
 			return -EINVAL;
-		if (overlaps_memory(reg_start(reg), reg_end(reg)))
+		if (overlaps_memory(reg_start(reg), reg_end(reg), false))
 			return -EINVAL;
 	}
 
@@ -146,27 +148,6 @@ static u64 count_tables(struct kvm_pgtable *pgt, u64 addr, u64 size)
 
 	kvm_pgtable_walk(pgt, addr, size, &walker);
 	return nr_tables;
-}
-
-/*
- * The private VA range must not alias the hyp linear map: on a 16K kernel
- * built for 52-bit VA running on a CPU without LPA2, 6.12 places both at
- * the same hyp VAs, and a region mapped there would later be overwritten
- * (or overwrite) when memory is shared with the hypervisor. Refuse.
- */
-static bool va_aliases_memory(u64 va, u64 size)
-{
-	unsigned int i;
-
-	for (i = 0; i < hyp_memblock_nr; i++) {
-		struct memblock_region *mem = &hyp_memory[i];
-		u64 start = (u64)hyp_phys_to_virt(mem->base);
-
-		if (va < start + mem->size && start < va + size)
-			return true;
-	}
-
-	return false;
 }
 
 static int find_protected_reg(u64 addr)
@@ -248,7 +229,13 @@ int pkvm_protected_mmio_map_hyp(void)
 		ret = pkvm_alloc_private_va_range(va + size - cursor, &unused);
 		if (ret)
 			return ret;
-		if (va_aliases_memory(va, size))
+		/*
+		 * On a 16K kernel built for 52-bit VA running on a CPU without
+		 * LPA2, 6.12 puts the private VA range on the hyp linear map:
+		 * a region there would clash with memory later shared with
+		 * the hypervisor. Refuse.
+		 */
+		if (overlaps_memory(va, va + size, true))
 			return -EINVAL;
 
 		hyp_spin_lock(&pkvm_pgd_lock);
@@ -258,7 +245,6 @@ int pkvm_protected_mmio_map_hyp(void)
 		hyp_spin_unlock(&pkvm_pgd_lock);
 		if (ret)
 			return ret;
-		pkvm_protected_hyp_va[i] = va;
 		cursor = va + size;
 	}
 
