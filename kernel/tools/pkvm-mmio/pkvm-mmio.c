@@ -289,33 +289,13 @@ static int node_index(const struct tree *t, int offset)
 	return -1;
 }
 
-/* The node stdout-path names, as the kernel's console setup finds it. */
-static int console_node(const void *fdt)
-{
-	const char *path, *colon;
-	int chosen, len;
-
-	chosen = fdt_path_offset(fdt, "/chosen");
-	if (chosen < 0)
-		return -1;
-	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
-	if (!path)
-		path = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
-	if (!path || len < 1 || path[len - 1])
-		return -1;
-	colon = strchr(path, ':');
-	/* fdt_path_offset_namelen() resolves /aliases too. */
-	return fdt_path_offset_namelen(fdt, path,
-				       colon ? colon - path : (int)strlen(path));
-}
-
 static int build_tree(const void *fdt, struct tree *t)
 {
 	int *stack = NULL, stack_cap = 0, cap = 0;
 	int node, depth = 0, resmem, console;
 
 	resmem = fdt_path_offset(fdt, "/reserved-memory");
-	console = console_node(fdt);
+	console = pkvm_mmio_fdt_console(fdt);
 
 	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
 		struct node_info *n;
@@ -1233,16 +1213,22 @@ out:
 	return ret;
 }
 
+/* An unsigned number in C notation, signs refused; *end after it. */
+static int parse_number(const char *s, unsigned long long *v, char **end)
+{
+	errno = 0;
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	*v = strtoull(s, end, 0);
+	return errno ? -1 : 0;
+}
+
 static int parse_u32(const char *s, u32 *val)
 {
 	unsigned long long v;
 	char *end;
 
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > UINT32_MAX)
+	if (parse_number(s, &v, &end) || *end || v > UINT32_MAX)
 		return -1;
 	*val = v;
 	return 0;
@@ -1401,11 +1387,7 @@ static int parse_size(const char *s, u64 *val)
 	unsigned long long v;
 	char *end;
 
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	v = strtoull(s, &end, 0);
-	if (errno)
+	if (parse_number(s, &v, &end))
 		return -1;
 	if ((*end == 'K' || *end == 'k') && !end[1] && v <= (1ULL << 20))
 		v <<= 10;

@@ -571,8 +571,14 @@ static int discover_memory(void *ctx, const struct pkvm_mmio_region *mem)
 	return set_range_error(d->err, PKVM_MMIO_RAM, &d->regions[i]);
 }
 
-/* The node /chosen/stdout-path names (an alias or a path, options cut). */
-static int console_node(const void *fdt)
+/**
+ * pkvm_mmio_fdt_console() - The console node, as the kernel finds it.
+ * @fdt:	the flattened device tree
+ *
+ * Return: the offset of the node /chosen stdout-path (or linux,stdout-path)
+ * names, through /aliases and without its options, or a negative value.
+ */
+int pkvm_mmio_fdt_console(const void *fdt)
 {
 	const char *path, *colon;
 	int chosen, len;
@@ -668,7 +674,7 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 	 * an abort that prints more lines. A console node that cannot be
 	 * translated is not on a memory-mapped bus, so it cannot overlap.
 	 */
-	console = console_node(fdt);
+	console = pkvm_mmio_fdt_console(fdt);
 	if (console >= 0 &&
 	    walk_node_regs(fdt, console, discover_console, &d, &console_err) == 1)
 		return -1;

@@ -124,6 +124,7 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 			   const struct pkvm_mmio_limits *limits,
 			   struct pkvm_mmio_region *regions, int cap,
 			   struct pkvm_mmio_error *err);
+int pkvm_mmio_fdt_console(const void *fdt);
 const char *pkvm_mmio_rule_str(enum pkvm_mmio_rule rule);
 const char *pkvm_mmio_rule_name(enum pkvm_mmio_rule rule);
 int pkvm_mmio_format_error(const void *fdt, const struct pkvm_mmio_error *err,
