@@ -15,8 +15,8 @@ B := $(TOP)/build
 CPU ?= cortex-a72
 APPEND ?=
 
-.PHONY: all deps kernel kernel-16k kernel-64k initramfs tool test demo run \
-	bench clean
+.PHONY: all deps kernel kernel-16k kernel-64k initramfs firmware tool test \
+	demo run bench clean
 
 all: kernel tool
 
@@ -44,13 +44,17 @@ $(B)/initramfs.cpio: tests/init/pkvm-probe.c | deps
 
 initramfs: $(B)/initramfs.cpio
 
+# Test-only EL3 firmware that speaks FF-A, for the boot test of pKVM's proxy.
+firmware: deps
+	$(MAKE) -C tests/firmware O=$(B)/firmware
+
 tool: deps
 	$(MAKE) -C kernel/tools/pkvm-mmio O=$(B)/tool
 
 # 16K pages need a CPU with the 16K granule: QEMU's max, in hVHE and (with
 # VHE hidden from the kernel) nVHE. Its LPA2 is turned off: with 52-bit IPA
 # and 16K pages this 6.12 pKVM hangs in finalize_pkvm() even with no tag.
-test: kernel kernel-16k kernel-64k initramfs tool
+test: kernel kernel-16k kernel-64k initramfs firmware tool
 	$(TOP)/scripts/run-tests.sh \
 		$(TOP)/tests/unit/run.sh -- \
 		$(TOP)/tests/tool/run.sh -- \

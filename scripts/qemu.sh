@@ -1,9 +1,16 @@
 #!/bin/bash
 # Boot a kernel under QEMU virt with EL2, the way every test and the demo do.
 #
-#   qemu.sh [-k IMAGE] [-c CPU] [-d DTB] [-i INITRD] [-t SECONDS] [-m MEM] [--] [CMDLINE...]
+#   qemu.sh [-k IMAGE] [-c CPU] [-d DTB] [-i INITRD] [-t SECONDS] [-m MEM]
+#           [-f FIRMWARE] [--] [CMDLINE...]
 #
 # CPU: cortex-a72 gives nVHE, max gives hVHE (in protected mode) or VHE.
+# -f boots the test EL3 firmware (tests/firmware) on a machine with the
+# security extensions, instead of QEMU's built-in PSCI: it enters the kernel
+# at EL2 as firmware would, and answers FF-A. It needs -d; the command line
+# and initramfs then reach the kernel through a copy of that DTB's /chosen.
+# ACPI is off so that QEMU builds the same devices as without firmware (with
+# it on, firmware gets a GED where the PL061 at 0x9030000 would be).
 # QEMU_EXTRA adds QEMU options (the benchmark uses "-icount shift=0").
 # A boot that does not end by itself within the timeout is killed; the exit
 # status is then 124.
@@ -16,8 +23,9 @@ dtb=
 initrd=
 timeout=60
 mem=1024
+firmware=
 
-while getopts k:c:d:i:t:m: opt; do
+while getopts k:c:d:i:t:m:f: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	c) cpu=$OPTARG ;;
@@ -25,17 +33,38 @@ while getopts k:c:d:i:t:m: opt; do
 	i) initrd=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
+	f) firmware=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 
-args=(-M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp 2 -m "$mem"
-      -nographic -nic none -no-reboot -kernel "$kernel")
-[ -n "$dtb" ] && args+=(-dtb "$dtb")
-[ -n "$initrd" ] && args+=(-initrd "$initrd")
+cmdline="console=ttyAMA0 panic=-1 $*"
+args=(-cpu "$cpu" -smp 2 -m "$mem" -nographic -nic none -no-reboot)
+if [ -z "$firmware" ]; then
+	args+=(-M virt,virtualization=on,gic-version=3 -kernel "$kernel"
+	       -append "$cmdline")
+	[ -n "$dtb" ] && args+=(-dtb "$dtb")
+	[ -n "$initrd" ] && args+=(-initrd "$initrd")
+else
+	# Addresses as in tests/firmware/Makefile.
+	[ -n "$dtb" ] || { echo "qemu.sh: -f needs -d" >&2; exit 2; }
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	cp "$dtb" "$tmp/boot.dtb"
+	fdtput -t s "$tmp/boot.dtb" /chosen bootargs "$cmdline"
+	args+=(-M virt,secure=on,virtualization=on,gic-version=3,acpi=off -bios "$firmware"
+	       -device loader,file="$kernel",addr=0x40200000,force-raw=on
+	       -device loader,file="$tmp/boot.dtb",addr=0x4ff00000,force-raw=on)
+	if [ -n "$initrd" ]; then
+		fdtput -t x "$tmp/boot.dtb" /chosen linux,initrd-start 0x48000000
+		fdtput -t x "$tmp/boot.dtb" /chosen linux,initrd-end \
+			"$(printf %x $((0x48000000 + $(stat -c %s "$initrd"))))"
+		args+=(-device loader,file="$initrd",addr=0x48000000,force-raw=on)
+	fi
+fi
 # shellcheck disable=SC2206 # QEMU_EXTRA is a list of words
 [ -n "${QEMU_EXTRA:-}" ] && args+=($QEMU_EXTRA)
 
-exec timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" \
-	-append "console=ttyAMA0 panic=-1 $*" </dev/null
+# Not exec: the trap above removes the DTB copy once QEMU is done.
+timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null
