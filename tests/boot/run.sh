@@ -15,6 +15,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=$top/build/Image
 initrd=$top/build/initramfs.cpio
+firmware=$top/build/firmware/el3-ffa-stub.bin
+fw=
 pgkb=4
 out=$top/build/boot-tests
 only=()
@@ -85,7 +87,8 @@ boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN
 	dtb=$(make_dtb "$cpu" "$name" "$3") || { notok "$1/$name: build DTB"; return 1; }
 	[ "$4" = protected ] && mode=kvm-arm.mode=protected
 	log=$out/${1//[:=.+]/_}-$name.log
-	"$top/scripts/qemu.sh" -k "$kernel" -c "$cpu" -d "$dtb" -i "$initrd" -t 60 -- \
+	"$top/scripts/qemu.sh" -k "$kernel" -c "$cpu" -d "$dtb" -i "$initrd" -t 60 \
+		${fw:+-f "$fw"} -- \
 		rdinit=/init $mode $extra "pkvmtest=$5" > "$log" 2>&1
 	local rc=$?
 	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
@@ -277,6 +280,30 @@ $overlay_flash1" protected \
 		in_log '^PKVMTEST \| total: 2 regions, 16385 pages, 4007 denied host accesses'
 }
 
+# FF-A: booted through the test EL3 firmware (tests/firmware), which answers
+# SMCCC 1.2 and FF-A, so pKVM's FF-A proxy comes up as it would on a board
+# with an SPMC. MEM_SHARE and MEM_LEND of the first, a middle and the last
+# page of a region must be denied at EL2 and never reach EL3, the pages stay
+# denied to the host (the EL2 count proves it is still the hypervisor that
+# stops them), and a RAM page still goes through, twice, so the path is live.
+scenario_ffa() {
+	fw=$firmware
+	[ -f "$fw" ] || { notok "$1/ffa: test firmware $fw missing"; fw=; return; }
+	boot "$1" ffa "$overlay_pl031
+$overlay_flash1" protected \
+		"ffaram,ffa:share:0x9010000,ffa:lend:0x9010000,ffa:share:0x4000000,ffa:share:0x6000000,ffa:share:0x7fff000,ffa:lend:0x4000000,ffa:lend:0x7fff000,hvc:share:0x9010,hvc:share:0x7fff,deny:0x9010000,deny:0x4000000,deny:0x6000000,denyw:0x7fffffc,read:0x9030000,ffaram,cat:/sys/kernel/debug/kvm/protected_mmio"
+	local rc=$?
+	fw=
+	[ $rc -eq 0 ] || return
+	check "$1/ffa: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/ffa: booted by the test EL3 firmware" in_log '^el3-ffa-stub: test firmware'
+	check "$1/ffa: firmware offers SMCCC 1.2, as pKVM's FF-A proxy needs" \
+		in_log 'psci: SMC Calling Convention v1.2'
+	check "$1/ffa: no warning from the FF-A proxy's unwinding" not_in_log 'WARNING:'
+	check "$1/ffa: debugfs counts the 4 denied accesses" \
+		in_log '^PKVMTEST \| total: 2 regions, 16385 pages, 4 denied host accesses'
+}
+
 # A refused tree: pKVM stays down, the one error line names the node and the
 # rule, the host reaches userspace, and nothing is reported protected.
 refused() { # refused CPU NAME OVERLAY ERROR-REGEX
@@ -342,7 +369,7 @@ scenario_page_protected() {
 }
 
 if [ "$pgkb" = 4 ]; then
-	scenarios=(untagged pl031 bus ecam flash gib headtail enforce notprotected unaligned badindex duplicate ram notmmio console toomany)
+	scenarios=(untagged pl031 bus ecam flash gib headtail enforce ffa notprotected unaligned badindex duplicate ram notmmio console toomany)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
 else
 	scenarios=(page_refused page_protected)

@@ -14,6 +14,12 @@
  *		 address U (all must complete), all CPUs at once
  *   hvc:OP:PFN	 ask the kernel to issue the share/unshare hypercall OP on
  *		 PFN (test kernels' protected_mmio_selftest); it must fail
+ *   ffa:OP:ADDR ask the kernel for an FF-A MEM_SHARE (OP share) or MEM_LEND
+ *		 (OP lend) of the page of ADDR: pKVM's FF-A proxy must deny
+ *		 it (FFA_RET_DENIED) and the firmware must never see it
+ *		 (needs tests/firmware)
+ *   ffaram	 the same for a page of kernel RAM: it must be shared and
+ *		 reclaimed twice, and reach the firmware both times
  *   kread:ADDR	 ask the kernel to read ADDR through ioremap(), from a child
  *		 process: for a protected page the child must die (the kernel
  *		 oopses it), for any other it must complete
@@ -212,24 +218,60 @@ static int selftest_command(const char *cmd)
 	return ret;
 }
 
-static void step_hvc(const char *op, const char *pfn)
+/* Runs a selftest command and reads back its one-line result. */
+static int selftest_result(const char *cmd, char *result, size_t size)
 {
-	char cmd[64], result[96] = "";
 	int fd, n;
 
-	snprintf(cmd, sizeof(cmd), "%s %s", op, pfn);
+	result[0] = '\0';
 	if (selftest_command(cmd)) {
-		report(0, "hypercall %s: %s", cmd, strerror(errno));
-		return;
+		snprintf(result, size, "%s", strerror(errno));
+		return -1;
 	}
 	fd = open(SELFTEST, O_RDONLY);
-	n = fd < 0 ? -1 : read(fd, result, sizeof(result) - 1);
+	n = fd < 0 ? -1 : read(fd, result, size - 1);
 	if (fd >= 0)
 		close(fd);
-	if (n > 0)
-		result[strcspn(result, "\n")] = '\0';
-	report(n > 0 && strstr(result, ": -"),
+	if (n <= 0)
+		return -1;
+	result[n] = '\0';
+	result[strcspn(result, "\n")] = '\0';
+	return 0;
+}
+
+static void step_hvc(const char *op, const char *pfn)
+{
+	char cmd[64], result[192];
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "%s %s", op, pfn);
+	ok = !selftest_result(cmd, result, sizeof(result));
+	report(ok && strstr(result, ": -"),
 	       "hypercall %s refused by the hypervisor (%s)", cmd, result);
+}
+
+static void step_ffa(const char *op, const char *addr)
+{
+	char cmd[64], result[192];
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "ffa-%s %s", op, addr);
+	ok = !selftest_result(cmd, result, sizeof(result));
+	report(ok && strstr(result, ": FF-A error -6,") &&
+	       strstr(result, "reached EL3 0 times"),
+	       "FF-A %s of %s denied by pKVM, never forwarded (%s)", op, addr,
+	       result);
+}
+
+static void step_ffa_ram(void)
+{
+	char result[192];
+	int ok;
+
+	ok = !selftest_result("ffa-share-ram", result, sizeof(result));
+	report(ok && strstr(result, ": share 0/0,") &&
+	       strstr(result, "reclaim 0/0,") && strstr(result, "reached EL3 2 times"),
+	       "FF-A share of a RAM page forwarded and reclaimed twice (%s)", result);
 }
 
 static void step_kread(const char *addr, int must_die)
@@ -439,6 +481,13 @@ static void run_plan(char *plan)
 
 			*pfn++ = '\0';
 			step_hvc(arg, pfn);
+		} else if (!strcmp(step, "ffa") && arg && strchr(arg, ':')) {
+			char *addr = strchr(arg, ':');
+
+			*addr++ = '\0';
+			step_ffa(arg, addr);
+		} else if (!strcmp(step, "ffaram")) {
+			step_ffa_ram();
 		} else if (!strcmp(step, "kread") && arg) {
 			step_kread(arg, 1);
 		} else if (!strcmp(step, "kreadok") && arg) {
