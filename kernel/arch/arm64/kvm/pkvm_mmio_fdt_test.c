@@ -906,86 +906,88 @@ static void rule_names_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, pkvm_mmio_rule_str(-1), "unknown error");
 }
 
-/* --- pkvm_mmio_pgtable_pages() ------------------------------------------- */
+/* --- pkvm_mmio_tables() ------------------------------------------------- */
 
 /*
- * Expected table pages below the root, derived by hand for each page size
- * with 48-bit PA and VA. Levels and the size each entry maps:
+ * Table pages below the root for one region, derived by hand for each page
+ * size with 48-bit PA and VA and the root at the deepest level either page
+ * table can have. Levels and the size each entry maps:
  *
  *   4K:  L0 512G (table only), L1 1G (block), L2 2M (block), L3 4K
  *   16K: L0 128T (table only), L1 64G (table only), L2 32M (block), L3 16K
  *   64K:                       L1 4T (table only), L2 512M (block), L3 64K
  *
- * The helper counts levels FIRST..2 (the deepest root to the level above
- * the last). Per level: a table-only level needs one table below for each
- * window the range touches; a block level with a whole aligned block inside
- * the range needs one for the unaligned head and one for the unaligned tail
- * (if any), otherwise one per window touched. The hyp stage-1 VA is only
- * congruent to the PA modulo the largest block the range can use
- * (pkvm_mmio_va_align(); the page size when no block fits), so above that
- * the "hyp" column counts the worst placement: windows for
- * DIV_ROUND_UP(size, granule) + 1.
+ * Host stage-2 (an idmap, nothing resident): at a table-only level, one
+ * table below for each window the range touches; at a block level, one
+ * for the unaligned head and one for the unaligned tail, if any.
  *
- * With 52-bit PA or VA the deepest root can be higher: 4K gets a level -1
- * (256T per entry), 16K a level -1 (2^58), 64K stays at level 1. Such an
- * extra level is table-only and every range below sits in one window of
- * it, so it adds 1 to the host column and 2 (worst placement) to the hyp
- * column.
+ * Hyp stage-1: the region sits at VA "PA modulo A" from a base at VA 0,
+ * where A = pkvm_mmio_va_align() is the largest block the range can use
+ * (the page size if none). Below the root it counts like the host, with
+ * blocks only at levels no bigger than A; under the root it counts the
+ * worst placement of the base, DIV_ROUND_UP(end, root granule) + 1 = 2
+ * for every case here.
+ *
+ * With 52-bit PA or VA the root can be one level higher (4K and 16K): that
+ * level is table-only and every range here sits in one window of it, so it
+ * adds 1 to both columns.
  */
 struct pgtable_case {
 	const char *what;
 	u64 base;
 	u64 size;
-	/* host stage-2 (congruent), hyp stage-1, for 4K, 16K, 64K */
+	/* host stage-2, hyp stage-1, for 4K, 16K, 64K */
 	unsigned long host[3];
 	unsigned long hyp[3];
 };
 
 static const struct pgtable_case pgtable_cases[] = {
 	/*
-	 * One page at 0x9010000: one window per level. No block fits, so
-	 * the hyp VA may sit anywhere: 2 windows at every level.
-	 * 4K:  L0 1, L1 1, L2 1 = 3;   hyp 2+2+2 = 6
-	 * 16K: L0 1, L1 1, L2 1 = 3;   hyp 2+2+2 = 6
-	 * 64K: L1 1, L2 1 = 2;         hyp 2+2 = 4
+	 * One page at 0x9010000: one window per level. Hyp: no block
+	 * fits, so VA 0 (A = page size).
+	 * 4K:  host L0 1, L1 1, L2 1 = 3;  hyp 2 + L1 1 + L2 1 = 4
+	 * 16K: host L0 1, L1 1, L2 1 = 3;  hyp 2 + L1 1 + L2 1 = 4
+	 * 64K: host L1 1, L2 1 = 2;        hyp 2 + L2 1 = 3
 	 */
-	{ "one page", 0x9010000, PAGE_SIZE, { 3, 3, 2 }, { 6, 6, 4 } },
+	{ "one page", 0x9010000, PAGE_SIZE, { 3, 3, 2 }, { 4, 4, 3 } },
 	/*
 	 * 64 MiB at 0x10200000 (2 MiB aligned, not 32 MiB aligned), end
 	 * 0x14200000.
-	 * 4K:  L0 1, L1 1 (no whole 1G), L2 0 (all 2M blocks) = 2; VA
-	 *      congruent modulo 2M: hyp 2+2+0 = 4
-	 * 16K: L0 1, L1 1, L2 head 0x12000000 < tail 0x14000000, partial
-	 *      head and tail = 2 -> 4; modulo 32M: hyp 2+2+2 = 6
-	 * 64K: L1 1, L2 1 (no whole 512M) = 2; no block: hyp 2+2 = 4
+	 * 4K:  host L0 1, L1 1 (no whole 1G), L2 0 (all 2M blocks) = 2;
+	 *      A = 2M, VA [0, 64M): hyp 2 + L1 1 + L2 0 = 3
+	 * 16K: host L0 1, L1 1, L2 head and tail 2 = 4; A = 32M, VA
+	 *      [2M, 66M): hyp 2 + L1 1 + L2 head and tail 2 = 5
+	 * 64K: host L1 1, L2 1 (no whole 512M) = 2; A = 64K, VA [0, 64M):
+	 *      hyp 2 + L2 1 = 3
 	 */
-	{ "64M at 2M", 0x10200000, SZ_64M, { 2, 4, 2 }, { 4, 6, 4 } },
+	{ "64M at 2M", 0x10200000, SZ_64M, { 2, 4, 2 }, { 3, 5, 3 } },
 	/*
-	 * 1 GiB at 1 GiB: whole blocks from the first block level down.
-	 * 4K:  L0 1, L1 0, L2 0 = 1;   hyp L0 2 = 2
-	 * 16K: L0 1, L1 1, L2 0 = 2;   hyp 2+2+0 = 4
-	 * 64K: L1 1, L2 0 = 1;         hyp 2+0 = 2
+	 * 1 GiB at 1 GiB: whole blocks from the first block level down,
+	 * and A-aligned, so VA [0, 1G).
+	 * 4K:  host L0 1 = 1;              hyp 2
+	 * 16K: host L0 1, L1 1 = 2;        hyp 2 + L1 1 = 3
+	 * 64K: host L1 1 = 1;              hyp 2
 	 */
-	{ "1G at 1G", SZ_1G, SZ_1G, { 1, 2, 1 }, { 2, 4, 2 } },
+	{ "1G at 1G", SZ_1G, SZ_1G, { 1, 2, 1 }, { 2, 3, 2 } },
 	/*
 	 * [1G - 64K, 2G + 2M + 64K): unaligned head and tail at every block
-	 * level.
-	 * 4K:  L0 1, L1 head+tail 2, L2 head+tail 2 = 5; hyp 2+2+2 = 6
-	 * 16K: L0 1, L1 1, L2 head 1G < tail 2G: 2 = 4;   hyp 2+2+2 = 6
-	 * 64K: L1 1, L2 head 1G < tail 2G: 2 = 3;         hyp 2+2 = 4
+	 * level; A is the largest block, 1G / 32M / 512M.
+	 * 4K:  host L0 1, L1 2, L2 2 = 5;  VA [1G - 64K, ...): hyp 2 + 2 + 2 = 6
+	 * 16K: host L0 1, L1 1, L2 2 = 4;  VA [32M - 64K, ...): hyp 2 + 1 + 2 = 5
+	 * 64K: host L1 1, L2 2 = 3;        VA [512M - 64K, ...): hyp 2 + 2 = 4
 	 */
 	{ "head and tail", SZ_1G - SZ_64K, SZ_1G + SZ_2M + 2 * SZ_64K,
-	  { 5, 4, 3 }, { 6, 6, 4 } },
+	  { 5, 4, 3 }, { 6, 5, 4 } },
 	/*
-	 * Two pages across a last-level table boundary (2M, 32M, 512M):
-	 * two windows at L2, one above; no block fits.
-	 * 4K: 1+1+2 = 4, hyp 2+2+2 = 6; 16K: 1+1+2 = 4, hyp 2+2+2 = 6;
-	 * 64K: 1+2 = 3, hyp 2+2 = 4
+	 * Two pages across a last-level table boundary (2M, 32M, 512M): two
+	 * windows at L2 for the host. The hyp VA is [0, 2 pages): one.
+	 * 4K: host 1 + 1 + 2 = 4, hyp 2 + 1 + 1 = 4; 16K: the same;
+	 * 64K: host 1 + 2 = 3, hyp 2 + 1 = 3
 	 */
-	{ "two pages across L2", 0, 0, { 4, 4, 3 }, { 6, 6, 4 } },
+	{ "two pages across L2", 0, 0, { 4, 4, 3 }, { 4, 4, 3 } },
 };
 
-static void pgtable_pages_test(struct kunit *test)
+static void pgtable_region_test(struct kunit *test)
 {
 	static const s8 first_level_48[3] = { 0, 0, 1 };
 	int psz = (PAGE_SHIFT - 12) / 2;	/* 4K, 16K, 64K */
@@ -1000,16 +1002,23 @@ static void pgtable_pages_test(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(pgtable_cases); i++) {
 		const struct pgtable_case *c = &pgtable_cases[i];
 		u64 base = c->base, size = c->size;
+		struct pkvm_protected_reg reg;
 
 		if (!size) {
 			base = kvm_granule_size(KVM_PGTABLE_LAST_LEVEL - 1) -
 			       PAGE_SIZE;
 			size = 2 * PAGE_SIZE;
 		}
-		KUNIT_EXPECT_EQ_MSG(test, pkvm_mmio_pgtable_pages(base, size, true),
+		reg = (struct pkvm_protected_reg){ base >> PAGE_SHIFT,
+						   size >> PAGE_SHIFT };
+		KUNIT_EXPECT_EQ_MSG(test,
+				    pkvm_mmio_tables(&reg, 1, PKVM_PROTECTED_MMIO_FIRST_LEVEL,
+						     false, false, 0),
 				    c->host[psz] + extra, "%s, host stage-2", c->what);
-		KUNIT_EXPECT_EQ_MSG(test, pkvm_mmio_pgtable_pages(base, size, false),
-				    c->hyp[psz] + 2 * extra, "%s, hyp stage-1", c->what);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    pkvm_mmio_tables(&reg, 1, PKVM_PROTECTED_MMIO_FIRST_LEVEL,
+						     true, false, 0),
+				    c->hyp[psz] + extra, "%s, hyp stage-1", c->what);
 	}
 }
 
@@ -1072,7 +1081,7 @@ static struct kunit_case pkvm_protected_mmio_test_cases[] = {
 	KUNIT_CASE(discover_too_many_test),
 	KUNIT_CASE(format_error_test),
 	KUNIT_CASE(rule_names_test),
-	KUNIT_CASE(pgtable_pages_test),
+	KUNIT_CASE(pgtable_region_test),
 	KUNIT_CASE(pgtable_set_test),
 	{}
 };

@@ -72,46 +72,6 @@ static inline u64 pkvm_mmio_va_align(u64 base, u64 size)
 	 ARM64_HW_PGTABLE_LEVELS(max(PHYS_MASK_SHIFT, VA_BITS)))
 
 /*
- * Page-table pages needed below the root to map or annotate [base, end) with
- * the largest blocks its alignment allows, starting from empty tables.
- *
- * At a level that supports blocks, every whole aligned block inside the
- * range is a leaf at that level, so the next level only needs a table for
- * the unaligned head and tail, one each. At a level that does not, or when
- * no whole block fits, every window the range touches needs a table below.
- * When @congruent is false the range may sit anywhere relative to windows
- * bigger than pkvm_mmio_va_align(), so those levels are counted for the
- * worst placement.
- */
-static inline unsigned long pkvm_mmio_level_tables(u64 base, u64 size, s8 level,
-						   bool congruent)
-{
-	u64 granule = kvm_granule_size(level);
-	u64 end = base + size;
-	u64 head = ALIGN(base, granule);
-	u64 tail = ALIGN_DOWN(end, granule);
-
-	if (!congruent && granule > pkvm_mmio_va_align(base, size))
-		return DIV_ROUND_UP(size, granule) + 1;
-	if (kvm_level_supports_block_mapping(level) && head < tail)
-		return (base < head) + (tail < end);
-	return (ALIGN(end, granule) - ALIGN_DOWN(base, granule)) / granule;
-}
-
-static inline unsigned long pkvm_mmio_pgtable_pages(u64 base, u64 size,
-						    bool congruent)
-{
-	unsigned long pages = 0;
-	s8 level;
-
-	for (level = PKVM_PROTECTED_MMIO_FIRST_LEVEL;
-	     level < KVM_PGTABLE_LAST_LEVEL; level++)
-		pages += pkvm_mmio_level_tables(base, size, level, congruent);
-
-	return pages;
-}
-
-/*
  * The per-page design maps and annotates page by page, so it needs what
  * the generic worst-case estimate gives for that many pages.
  */
