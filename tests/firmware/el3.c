@@ -7,19 +7,26 @@
  * It is not an SPMC and nothing here protects anything. It implements what
  * the kernel and pKVM call at EL3 on this machine:
  *
- *  - PSCI 1.0 (CPU_ON/OFF, AFFINITY_INFO, SYSTEM_OFF/RESET through QEMU's
- *    secure GPIO) and SMCCC_VERSION 1.2;
+ *  - PSCI 1.0 (CPU_SUSPEND as standby, CPU_ON/OFF, AFFINITY_INFO,
+ *    SYSTEM_OFF/RESET through QEMU's secure GPIO) and SMCCC_VERSION 1.2;
  *  - the FF-A calls pKVM's proxy forwards (VERSION, ID_GET, FEATURES,
  *    RXTX_MAP/UNMAP, PARTITION_INFO_GET, MEM_SHARE/LEND, RETRIEVE_REQ,
  *    RX_RELEASE, MEM_RECLAIM) with one partition-less "secure world" that
  *    accepts every share and logs what it was given;
- *  - one SiP call for the tests, FW_SIP_FFA_SEEN: how often a physical
- *    address has reached EL3 in a forwarded share or lend.
+ *  - one SiP call for the tests, FW_SIP_FFA_SEEN: how many MEM_SHARE and
+ *    MEM_LEND calls have reached EL3 (counted on arrival, well-formed or
+ *    not), and how often a physical address was in their ranges.
  *
- * The point of the log: when pKVM refuses to share a protected page, the
+ * The point of the counts: when pKVM refuses to share a protected page, the
  * test can check that the request never left EL2, as well as what the
- * host was told. EL3 runs with its MMU off, so every access here is to
- * Device memory: keep accesses aligned (built with -mstrict-align).
+ * host was told.
+ *
+ * EL3 runs with its MMU off, so every access here is to Device memory: keep
+ * accesses aligned (built with -mstrict-align). The buffers pKVM writes
+ * through cacheable mappings are read here uncached, which is only sound
+ * because QEMU does not model caches; firmware for hardware would map them
+ * cacheable or clean them first. CNTFRQ_EL0 keeps the value QEMU resets it
+ * to, the frequency of its counter.
  */
 
 typedef unsigned char u8;
@@ -141,9 +148,10 @@ void el3_cpu_setup(u64 cpu)
 	write_sysreg(0, mdcr_el3);
 	isb();
 	if ((pfr0 >> 32) & 0xf)				/* SVE */
-		write_sysreg(0x1ff, s3_6_c1_c2_0);	/* ZCR_EL3: longest VL */
+		write_sysreg(0xf, s3_6_c1_c2_0);	/* ZCR_EL3: longest VL */
+	/* SMCR_EL3: longest SVL, and FA64 as booting.rst asks for it */
 	if ((pfr1 >> 24) & 0xf)				/* SME */
-		write_sysreg(0x1ff, s3_6_c1_c2_6);	/* SMCR_EL3 */
+		write_sysreg(BIT(31) | 0xf, s3_6_c1_c2_6);
 	/* ICC_SRE_EL3: system registers for the GIC at every EL. */
 	write_sysreg(0xf, s3_6_c12_c12_5);
 	write_sysreg(0x30c50830, sctlr_el2);		/* RES1, MMU off */
@@ -154,6 +162,8 @@ void el3_cpu_setup(u64 cpu)
  * With security extensions every interrupt resets to Group 0 (secure).
  * Hand them all to the normal world as Group 1 NS, as TF-A does.
  */
+static u32 nr_cpus;
+
 static void gic_setup(void)
 {
 	u32 lines = (readl(GICD_BASE + 0x4) & 0x1f) + 1;	/* GICD_TYPER */
@@ -165,11 +175,17 @@ static void gic_setup(void)
 		;
 	for (i = 1; i < lines; i++)
 		writel(~0U, GICD_BASE + 0x80 + 4 * i);	/* GICD_IGROUPR<i> */
+	/* One redistributor per CPU, CPU n's at frame n on QEMU virt. */
 	for (i = 0; i < FW_MAX_CPUS; i++, rd += 0x20000) {
 		writel(~0U, rd + 0x10000 + 0x80);	/* GICR_IGROUPR0 */
+		/* GICR_WAKER: clear ProcessorSleep, wait for ChildrenAsleep */
+		writel(readl(rd + 0x14) & ~BIT(1), rd + 0x14);
+		while (readl(rd + 0x14) & BIT(2))
+			;
 		if (readq(rd + 0x8) & BIT(4))		/* GICR_TYPER.Last */
 			break;
 	}
+	nr_cpus = i < FW_MAX_CPUS ? i + 1 : FW_MAX_CPUS;
 }
 
 /* --- PSCI -------------------------------------------------------------- */
@@ -178,6 +194,7 @@ static void gic_setup(void)
 #define PSCI_NOT_SUPPORTED	-1
 #define PSCI_INVALID_PARAMS	-2
 #define PSCI_ALREADY_ON		-4
+#define PSCI_ON_PENDING		-5
 
 enum cpu_power { CPU_OFF, CPU_ON, CPU_ON_PENDING };
 
@@ -216,12 +233,25 @@ static u64 this_cpu(void)
 	return read_sysreg(mpidr_el1) & 0xff;
 }
 
-static s64 psci_cpu_on(u64 mpidr, u64 pc, u64 arg)
+/* QEMU virt numbers its CPUs 0..n-1 in Aff0 (up to 16 per cluster). */
+static int mpidr_to_cpu(u64 mpidr)
 {
 	u64 cpu = mpidr & 0xff;
 
-	if ((mpidr & 0xff00ffff00UL) || cpu >= FW_MAX_CPUS)
+	if ((mpidr & 0xff00ffff00UL) || cpu >= nr_cpus)
+		return -1;
+	return cpu;
+}
+
+/* Linux and pKVM never race two CPU_ONs for one CPU: no lock needed. */
+static s64 psci_cpu_on(u64 mpidr, u64 pc, u64 arg)
+{
+	int cpu = mpidr_to_cpu(mpidr);
+
+	if (cpu < 0)
 		return PSCI_INVALID_PARAMS;
+	if (cpu_power[cpu] == CPU_ON_PENDING)
+		return PSCI_ON_PENDING;
 	if (cpu_power[cpu] != CPU_OFF)
 		return PSCI_ALREADY_ON;
 	cpu_entry_pc[cpu] = pc;
@@ -233,16 +263,17 @@ static s64 psci_cpu_on(u64 mpidr, u64 pc, u64 arg)
 	return PSCI_SUCCESS;
 }
 
-static s64 psci_affinity_info(u64 mpidr)
+static s64 psci_affinity_info(u64 mpidr, u64 lowest_level)
 {
-	u64 cpu = mpidr & 0xff;
+	int cpu = mpidr_to_cpu(mpidr);
 
-	if (cpu >= FW_MAX_CPUS)
+	if (cpu < 0 || lowest_level)
 		return PSCI_INVALID_PARAMS;
 	return cpu_power[cpu] == CPU_ON ? 0 : cpu_power[cpu] == CPU_OFF ? 1 : 2;
 }
 
 #define PSCI_VERSION		0x84000000
+#define PSCI_CPU_SUSPEND	0x84000001
 #define PSCI_CPU_OFF		0x84000002
 #define PSCI_CPU_ON		0x84000003
 #define PSCI_AFFINITY_INFO	0x84000004
@@ -252,12 +283,13 @@ static s64 psci_affinity_info(u64 mpidr)
 #define PSCI_FEATURES		0x8400000a
 #define SMC64			0x40000000
 #define SMCCC_VERSION		0x80000000
-#define SMCCC_ARCH_FEATURES	0x80000001
 
 static s64 psci_features(u32 fid)
 {
 	switch (fid) {
 	case PSCI_VERSION:
+	case PSCI_CPU_SUSPEND:
+	case PSCI_CPU_SUSPEND | SMC64:
 	case PSCI_CPU_OFF:
 	case PSCI_CPU_ON:
 	case PSCI_CPU_ON | SMC64:
@@ -301,6 +333,7 @@ static s64 psci_features(u32 fid)
 #define FW_LOG_RANGES		64
 
 /* FF-A 1.1 memory transaction descriptor, the parts read here. */
+#define DESC_SIZE		48
 #define DESC_HANDLE		8
 #define DESC_EP_COUNT		28
 #define DESC_EP_OFFSET		32
@@ -360,12 +393,15 @@ static void ffa_copy(u64 *dst, u64 src_pa, u32 len)
 /* Log the ranges of a share or lend the proxy forwarded; 0 if malformed. */
 static int log_ranges(const u64 *desc, u32 len)
 {
-	u32 ep_off = get32(desc, DESC_EP_OFFSET), comp, n, i;
+	u32 ep_off, comp, n, i;
 
-	if (get32(desc, DESC_EP_COUNT) != 1 || ep_off + 16 > len)
+	if (len < DESC_SIZE)
+		return 0;
+	ep_off = get32(desc, DESC_EP_OFFSET);
+	if (get32(desc, DESC_EP_COUNT) != 1 || ep_off % 16 || ep_off > len - 16)
 		return 0;
 	comp = get32(desc, ep_off + EMAD_COMPOSITE_OFF);
-	if (comp % 8 || comp + COMPOSITE_RANGES > len)
+	if (comp % 16 || comp > len - COMPOSITE_RANGES)
 		return 0;
 	n = get32(desc, comp + COMPOSITE_RANGE_CNT);
 	if (n > (len - comp - COMPOSITE_RANGES) / RANGE_SIZE)
@@ -378,7 +414,6 @@ static int log_ranges(const u64 *desc, u32 len)
 		log->bytes = (u64)get32(desc, r + 8) * 4096;
 		nr_ranges_seen++;
 	}
-	nr_transfers_seen++;
 	return 1;
 }
 
@@ -388,6 +423,7 @@ static void ffa_mem_xfer(struct smc_frame *f)
 	struct transaction *t = 0;
 	u32 i;
 
+	nr_transfers_seen++;
 	if (!ffa_tx || len != fraglen || len > FFA_MBOX_MAX || len % 8 ||
 	    f->x[3] || f->x[4])
 		return ffa_error(f, FFA_RET_INVALID_PARAMETERS);
@@ -483,9 +519,9 @@ static void ffa_call(struct smc_frame *f, u32 fid)
 }
 
 /*
- * FW_SIP_FFA_SEEN(pa): x0 = shares and lends that reached EL3, x1 = how
- * many of their ranges contained pa (from the last FW_LOG_RANGES ranges),
- * x2 = ranges seen in all.
+ * FW_SIP_FFA_SEEN(pa): x0 = 0 (success), x1 = MEM_SHARE and MEM_LEND calls
+ * that reached EL3, x2 = how many of the ranges they carried contained pa
+ * (of the last FW_LOG_RANGES ranges), x3 = ranges logged in all.
  */
 #define FW_SIP_FFA_SEEN		0xc2000100
 
@@ -496,7 +532,7 @@ static void sip_ffa_seen(struct smc_frame *f)
 	for (i = 0; i < nr_ranges_seen && i < FW_LOG_RANGES; i++)
 		if (pa - range_log[i].addr < range_log[i].bytes)
 			hits++;
-	ffa_ret(f, nr_transfers_seen, hits, nr_ranges_seen, 0);
+	ffa_ret(f, 0, nr_transfers_seen, hits, nr_ranges_seen);
 }
 
 /* --- dispatch ---------------------------------------------------------- */
@@ -516,9 +552,27 @@ static void smc(struct smc_frame *f)
 	if (is_ffa(fid))
 		return ffa_call(f, fid);
 
+	/* SMC32 arguments are the low halves of the registers. */
+	if (!(fid & SMC64)) {
+		f->x[1] &= 0xffffffff;
+		f->x[2] &= 0xffffffff;
+		f->x[3] &= 0xffffffff;
+	}
+
 	switch (fid) {
 	case PSCI_VERSION:
 		ret = 0x10000;
+		break;
+	case PSCI_CPU_SUSPEND:
+	case PSCI_CPU_SUSPEND | SMC64:
+		/*
+		 * Every state is standby: wake on the next interrupt. A
+		 * powerdown request that returns SUCCESS is allowed and
+		 * means no context was lost.
+		 */
+		dsb();
+		asm volatile("wfi");
+		ret = PSCI_SUCCESS;
 		break;
 	case PSCI_CPU_ON:
 	case PSCI_CPU_ON | SMC64:
@@ -530,7 +584,7 @@ static void smc(struct smc_frame *f)
 		el3_cpu_off(this_cpu());
 	case PSCI_AFFINITY_INFO:
 	case PSCI_AFFINITY_INFO | SMC64:
-		ret = psci_affinity_info(f->x[1]);
+		ret = psci_affinity_info(f->x[1], f->x[2]);
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
 		ret = 2;			/* no trusted OS to migrate */
@@ -548,7 +602,8 @@ static void smc(struct smc_frame *f)
 	case FW_SIP_FFA_SEEN:
 		return sip_ffa_seen(f);
 	default:
-		ret = PSCI_NOT_SUPPORTED;	/* SMCCC_RET_NOT_SUPPORTED */
+		/* SMCCC_RET_NOT_SUPPORTED, also for every SMCCC_ARCH_FEATURES query */
+		ret = PSCI_NOT_SUPPORTED;
 	}
 	f->x[0] = (u64)ret;
 }
