@@ -7,10 +7,11 @@
 # CPU: cortex-a72 gives nVHE, max gives hVHE (in protected mode) or VHE.
 # -f boots the test EL3 firmware (tests/firmware) on a machine with the
 # security extensions, instead of QEMU's built-in PSCI: it enters the kernel
-# at EL2 as firmware would, and answers FF-A. It needs -d; the command line
-# and initramfs then reach the kernel through a copy of that DTB's /chosen.
-# ACPI is off so that QEMU builds the same devices as without firmware (with
-# it on, firmware gets a GED where the PL061 at 0x9030000 would be).
+# at EL2 as firmware would, and answers FF-A. It needs -d; the command line,
+# initramfs and memory size then reach the kernel through a copy of that
+# DTB. ACPI is off, or QEMU would put a GED where the PL061 at 0x9030000 is.
+# The normal world then has the devices of a machine without firmware, but
+# flash bank 0 (0x0-0x3ffffff) is secure-only: touching it aborts.
 # QEMU_EXTRA adds QEMU options (the benchmark uses "-icount shift=0").
 # A boot that does not end by itself within the timeout is killed; the exit
 # status is then 124.
@@ -41,30 +42,38 @@ shift $((OPTIND - 1))
 
 cmdline="console=ttyAMA0 panic=-1 $*"
 args=(-cpu "$cpu" -smp 2 -m "$mem" -nographic -nic none -no-reboot)
+# shellcheck disable=SC2206 # QEMU_EXTRA is a list of words
+[ -n "${QEMU_EXTRA:-}" ] && args+=($QEMU_EXTRA)
+
 if [ -z "$firmware" ]; then
 	args+=(-M virt,virtualization=on,gic-version=3 -kernel "$kernel"
 	       -append "$cmdline")
 	[ -n "$dtb" ] && args+=(-dtb "$dtb")
 	[ -n "$initrd" ] && args+=(-initrd "$initrd")
-else
-	# Addresses as in tests/firmware/Makefile.
-	[ -n "$dtb" ] || { echo "qemu.sh: -f needs -d" >&2; exit 2; }
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	cp "$dtb" "$tmp/boot.dtb"
-	fdtput -t s "$tmp/boot.dtb" /chosen bootargs "$cmdline"
-	args+=(-M virt,secure=on,virtualization=on,gic-version=3,acpi=off -bios "$firmware"
-	       -device loader,file="$kernel",addr=0x40200000,force-raw=on
-	       -device loader,file="$tmp/boot.dtb",addr=0x4ff00000,force-raw=on)
-	if [ -n "$initrd" ]; then
-		fdtput -t x "$tmp/boot.dtb" /chosen linux,initrd-start 0x48000000
-		fdtput -t x "$tmp/boot.dtb" /chosen linux,initrd-end \
-			"$(printf %x $((0x48000000 + $(stat -c %s "$initrd"))))"
-		args+=(-device loader,file="$initrd",addr=0x48000000,force-raw=on)
-	fi
+	exec timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null
 fi
-# shellcheck disable=SC2206 # QEMU_EXTRA is a list of words
-[ -n "${QEMU_EXTRA:-}" ] && args+=($QEMU_EXTRA)
 
-# Not exec: the trap above removes the DTB copy once QEMU is done.
+[ -n "$dtb" ] || { echo "qemu.sh: -f needs -d" >&2; exit 2; }
+# Where the firmware expects the kernel and the DTB.
+fwmake=$top/tests/firmware/Makefile
+kaddr=$(sed -n 's/^KERNEL_ADDR := //p' "$fwmake")
+dtbaddr=$(sed -n 's/^DTB_ADDR := //p' "$fwmake")
+initrdaddr=0x48000000
+tmp=
+trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+cp "$dtb" "$tmp/boot.dtb"
+fdtput -t s "$tmp/boot.dtb" /chosen bootargs "$cmdline"
+fdtput -t x "$tmp/boot.dtb" /memory@40000000 reg 0 0x40000000 \
+	"$(printf %x $((mem >> 12)))" "$(printf %x $(((mem & 0xfff) << 20)))"
+args+=(-M virt,secure=on,virtualization=on,gic-version=3,acpi=off -bios "$firmware"
+       -device loader,file="$kernel",addr="$kaddr",force-raw=on
+       -device loader,file="$tmp/boot.dtb",addr="$dtbaddr",force-raw=on)
+if [ -n "$initrd" ]; then
+	fdtput -t x "$tmp/boot.dtb" /chosen linux,initrd-start "$initrdaddr"
+	fdtput -t x "$tmp/boot.dtb" /chosen linux,initrd-end \
+		"$(printf %x $((initrdaddr + $(stat -c %s "$initrd"))))"
+	args+=(-device loader,file="$initrd",addr="$initrdaddr",force-raw=on)
+fi
+# Not exec: the trap removes the DTB copy once QEMU is done.
 timeout --foreground -k 5 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null
