@@ -18,8 +18,12 @@
  *		 (OP lend) of the page of ADDR: pKVM's FF-A proxy must deny
  *		 it (FFA_RET_DENIED) and the firmware must never see it
  *		 (needs tests/firmware)
- *   ffaram	 the same for a page of kernel RAM: it must be shared and
- *		 reclaimed twice, and reach the firmware both times
+ *   ffapair:ADDR one MEM_SHARE of a page of kernel RAM and the page of ADDR:
+ *		 denied as a whole and never forwarded; then the RAM page
+ *		 alone must be shared, which needs pKVM to have rolled back
+ *		 its part of the denied share
+ *   ffaram	 MEM_SHARE and MEM_RECLAIM of a page of kernel RAM, twice:
+ *		 both must succeed and reach the firmware
  *   kread:ADDR	 ask the kernel to read ADDR through ioremap(), from a child
  *		 process: for a protected page the child must die (the kernel
  *		 oopses it), for any other it must complete
@@ -258,9 +262,23 @@ static void step_ffa(const char *op, const char *addr)
 	snprintf(cmd, sizeof(cmd), "ffa-%s %s", op, addr);
 	ok = !selftest_result(cmd, result, sizeof(result));
 	report(ok && strstr(result, ": FF-A error -6,") &&
-	       strstr(result, "reached EL3 0 times"),
+	       strstr(result, "forwarded 0,") &&
+	       strstr(result, "address reached EL3 0 times"),
 	       "FF-A %s of %s denied by pKVM, never forwarded (%s)", op, addr,
 	       result);
+}
+
+static void step_ffa_pair(const char *addr)
+{
+	char cmd[64], result[192];
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "ffa-share-pair %s", addr);
+	ok = !selftest_result(cmd, result, sizeof(result));
+	report(ok && strstr(result, ": FF-A error -6, forwarded 0;") &&
+	       strstr(result, "RAM page alone: share 0, reclaim 0, forwarded 1"),
+	       "FF-A share of a RAM page and %s denied whole, RAM page rolled back (%s)",
+	       addr, result);
 }
 
 static void step_ffa_ram(void)
@@ -270,7 +288,8 @@ static void step_ffa_ram(void)
 
 	ok = !selftest_result("ffa-share-ram", result, sizeof(result));
 	report(ok && strstr(result, ": share 0/0,") &&
-	       strstr(result, "reclaim 0/0,") && strstr(result, "reached EL3 2 times"),
+	       strstr(result, "reclaim 0/0,") && strstr(result, "forwarded 2,") &&
+	       strstr(result, "address reached EL3 2 times"),
 	       "FF-A share of a RAM page forwarded and reclaimed twice (%s)", result);
 }
 
@@ -486,6 +505,8 @@ static void run_plan(char *plan)
 
 			*addr++ = '\0';
 			step_ffa(arg, addr);
+		} else if (!strcmp(step, "ffapair") && arg) {
+			step_ffa_pair(arg);
 		} else if (!strcmp(step, "ffaram")) {
 			step_ffa_ram();
 		} else if (!strcmp(step, "kread") && arg) {

@@ -14,14 +14,18 @@
  *		 FF-A MEM_SHARE or MEM_LEND of the page through pKVM's FF-A
  *		 proxy: must be denied for a protected page, and never reach
  *		 the firmware
+ *   ffa-share-pair PHYS
+ *		 MEM_SHARE of two ranges, a fresh page of RAM then the page at
+ *		 PHYS: must be denied as a whole, and the RAM page shared alone
+ *		 afterwards, which needs the proxy to have rolled back its share
  *   ffa-share-ram
- *		 the same for a fresh page of host RAM, which must be shared,
- *		 then reclaimed, twice (the second share proves the reclaim gave
- *		 the page back to the host); counts only this command's trips
- *		 to EL3, where the others count every trip since boot
+ *		 MEM_SHARE of a fresh page of RAM, then MEM_RECLAIM, twice: the
+ *		 control, and the second share proves the reclaim gave the page
+ *		 back to the host
  *
  * FF-A needs firmware that speaks it: the boot tests use tests/firmware,
- * whose FW_SIP_FFA_SEEN call says how often an address reached EL3.
+ * whose FW_SIP_FFA_SEEN call counts the MEM_SHARE and MEM_LEND calls that
+ * reached EL3 and how often an address was in their ranges.
  *
  * Reading the file returns the outcome of the last share/unshare/ffa command.
  */
@@ -32,12 +36,18 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kvm_host.h>
+#include <linux/mutex.h>
 #include <linux/uaccess.h>
 
 #include <asm/kvm_asm.h>
 #include <asm/kvm_pkvm_mmio.h>
 
-static char selftest_result[160];
+/*
+ * Serialises the commands that use the result buffer and the FF-A
+ * mailboxes. Not taken around "read", whose task may die in the read.
+ */
+static DEFINE_MUTEX(selftest_lock);
+static char selftest_result[192];
 
 /* tests/firmware/el3.c: FW_SIP_FFA_SEEN */
 #define FW_SIP_FFA_SEEN							\
@@ -51,6 +61,7 @@ static int selftest_ffa_setup(void)
 {
 	struct arm_smccc_res res;
 	unsigned long tx, rx;
+	int ret = -ENOMEM;
 
 	if (ffa_tx)
 		return 0;
@@ -68,6 +79,7 @@ static int selftest_ffa_setup(void)
 	arm_smccc_1_1_invoke(FFA_FN64_RXTX_MAP, virt_to_phys((void *)tx),
 			     virt_to_phys((void *)rx), PAGE_SIZE / FFA_PAGE_SIZE,
 			     &res);
+	ret = -EIO;
 	if (res.a0 != FFA_SUCCESS)
 		goto err_free;
 	ffa_tx = (void *)tx;
@@ -77,22 +89,25 @@ static int selftest_ffa_setup(void)
 err_free:
 	free_page(tx);
 	free_page(rx);
-	return -EIO;
+	return ret;
 }
 
 /*
- * One MEM_SHARE or MEM_LEND of the page at @phys for a made-up secure
- * endpoint. Returns 0 and the handle, or the FF-A error (negative).
+ * MEM_SHARE or MEM_LEND of the pages at @phys[0..@nr) to a made-up secure
+ * endpoint, in one descriptor. Returns 0 and the handle, or the FF-A error
+ * (FFA_RET_*), or -EPROTO if the answer was neither success nor error.
  */
-static long selftest_ffa_xfer(u32 func_id, phys_addr_t phys, u64 *handle)
+static long selftest_ffa_xfer(u32 func_id, const phys_addr_t *phys,
+			      unsigned int nr, u64 *handle)
 {
-	struct ffa_mem_region *desc = ffa_tx;
-	struct ffa_mem_region_attributes *ep;
-	struct ffa_composite_mem_region *composite;
-	u32 ep_off = sizeof(*desc);
+	u32 ep_off = sizeof(struct ffa_mem_region);
 	u32 composite_off = ep_off + ffa_emad_size_get(FFA_VERSION_1_1);
-	u32 len = composite_off + CONSTITUENTS_OFFSET(1);
+	u32 len = composite_off + CONSTITUENTS_OFFSET(nr);
+	struct ffa_composite_mem_region *composite;
+	struct ffa_mem_region_attributes *ep;
+	struct ffa_mem_region *desc = ffa_tx;
 	struct arm_smccc_res res;
+	unsigned int i;
 
 	memset(ffa_tx, 0, PAGE_SIZE);
 	*desc = (struct ffa_mem_region) {
@@ -108,14 +123,18 @@ static long selftest_ffa_xfer(u32 func_id, phys_addr_t phys, u64 *handle)
 	ep->attrs = FFA_MEM_RW;
 	ep->composite_off = composite_off;
 	composite = ffa_tx + composite_off;
-	composite->total_pg_cnt = PAGE_SIZE / FFA_PAGE_SIZE;
-	composite->addr_range_cnt = 1;
-	composite->constituents[0].address = phys & PAGE_MASK;
-	composite->constituents[0].pg_cnt = PAGE_SIZE / FFA_PAGE_SIZE;
+	composite->total_pg_cnt = nr * (PAGE_SIZE / FFA_PAGE_SIZE);
+	composite->addr_range_cnt = nr;
+	for (i = 0; i < nr; i++) {
+		composite->constituents[i].address = phys[i] & PAGE_MASK;
+		composite->constituents[i].pg_cnt = PAGE_SIZE / FFA_PAGE_SIZE;
+	}
 
 	arm_smccc_1_1_invoke(func_id, len, len, 0, 0, &res);
+	if (res.a0 == FFA_ERROR)
+		return (int)res.a2;
 	if (res.a0 != FFA_SUCCESS)
-		return res.a0 == FFA_ERROR ? (long)(int)res.a2 : -EIO;
+		return -EPROTO;
 	*handle = PACK_HANDLE(res.a2, res.a3);
 	return 0;
 }
@@ -126,102 +145,176 @@ static long selftest_ffa_reclaim(u64 handle)
 
 	arm_smccc_1_1_invoke(FFA_MEM_RECLAIM, HANDLE_LOW(handle),
 			     HANDLE_HIGH(handle), 0, &res);
-	return res.a0 == FFA_SUCCESS ? 0 : (long)(int)res.a2;
+	if (res.a0 == FFA_ERROR)
+		return (int)res.a2;
+	return res.a0 == FFA_SUCCESS ? 0 : -EPROTO;
 }
 
-/* How many forwarded shares or lends contained @phys, as EL3 saw them. */
-static unsigned long selftest_ffa_seen(phys_addr_t phys)
+/*
+ * What EL3 saw: MEM_SHARE and MEM_LEND calls that reached it, and how often
+ * @phys was in their ranges. Both stay 0 without the test firmware.
+ */
+static void selftest_ffa_seen(phys_addr_t phys, unsigned long *calls,
+			      unsigned long *hits)
 {
 	struct arm_smccc_res res;
 
 	arm_smccc_1_1_invoke(FW_SIP_FFA_SEEN, phys, &res);
-	return res.a1;
+	*calls = res.a0 ? 0 : res.a1;
+	*hits = res.a0 ? 0 : res.a2;
 }
 
 static void selftest_ffa(const char *cmd, phys_addr_t phys)
 {
-	u32 func_id = strcmp(cmd, "ffa-lend") ? FFA_FN64_MEM_SHARE :
-						FFA_FN64_MEM_LEND;
+	bool lend = !strcmp(cmd, "ffa-lend");
+	unsigned long calls, calls_before, hits;
 	long ret, reclaim = 0;
 	u64 handle = 0;
 
-	ret = selftest_ffa_setup();
-	if (ret) {
-		snprintf(selftest_result, sizeof(selftest_result),
-			 "%s: no FF-A proxy (%ld)\n", cmd, ret);
-		return;
-	}
-	ret = selftest_ffa_xfer(func_id, phys, &handle);
+	selftest_ffa_seen(phys, &calls_before, &hits);
+	ret = selftest_ffa_xfer(lend ? FFA_FN64_MEM_LEND : FFA_FN64_MEM_SHARE,
+				&phys, 1, &handle);
 	if (!ret)
 		reclaim = selftest_ffa_reclaim(handle);
+	selftest_ffa_seen(phys, &calls, &hits);
 	snprintf(selftest_result, sizeof(selftest_result),
-		 "%s 0x%llx: %s %ld, handle 0x%llx, reclaim %ld, reached EL3 %lu times\n",
-		 cmd, (unsigned long long)phys, ret ? "FF-A error" : "shared",
-		 ret, handle, reclaim, selftest_ffa_seen(phys));
+		 "%s %pa: %s %ld, handle 0x%llx, reclaim %ld, forwarded %lu, address reached EL3 %lu times\n",
+		 cmd, &phys, ret ? "FF-A error" : "shared", ret, handle,
+		 reclaim, calls - calls_before, hits);
+}
+
+/*
+ * Share @page alone and reclaim it: the page must be the host's. Returns
+ * the share status; *@still_lent if the reclaim failed.
+ */
+static long selftest_ffa_share_reclaim(phys_addr_t page, long *reclaim,
+				       bool *still_lent)
+{
+	u64 handle;
+	long ret;
+
+	*reclaim = 0;
+	ret = selftest_ffa_xfer(FFA_FN64_MEM_SHARE, &page, 1, &handle);
+	if (!ret)
+		*reclaim = selftest_ffa_reclaim(handle);
+	*still_lent |= !ret && *reclaim;
+	return ret;
+}
+
+static void selftest_ffa_pair(phys_addr_t phys)
+{
+	unsigned long page = get_zeroed_page(GFP_KERNEL);
+	unsigned long calls_before, calls_pair, calls, hits;
+	long ret, alone, reclaim, pair_reclaim = 0;
+	bool still_lent = false;
+	phys_addr_t ranges[2];
+	u64 handle = 0;
+
+	if (!page) {
+		snprintf(selftest_result, sizeof(selftest_result),
+			 "ffa-share-pair: no memory\n");
+		return;
+	}
+	ranges[0] = virt_to_phys((void *)page);
+	ranges[1] = phys;
+	selftest_ffa_seen(phys, &calls_before, &hits);
+	ret = selftest_ffa_xfer(FFA_FN64_MEM_SHARE, ranges, 2, &handle);
+	if (!ret) {
+		pair_reclaim = selftest_ffa_reclaim(handle);
+		still_lent |= !!pair_reclaim;
+	}
+	selftest_ffa_seen(phys, &calls_pair, &hits);
+	alone = selftest_ffa_share_reclaim(ranges[0], &reclaim, &still_lent);
+	selftest_ffa_seen(phys, &calls, &hits);
+	snprintf(selftest_result, sizeof(selftest_result),
+		 "ffa-share-pair %pa after RAM %pa: %s %ld, forwarded %lu; RAM page alone: share %ld, reclaim %ld, forwarded %lu\n",
+		 &ranges[1], &ranges[0], ret ? "FF-A error" : "shared", ret,
+		 calls_pair - calls_before, alone, reclaim, calls - calls_pair);
+	/* A page the secure world may still hold must not be reused. */
+	if (!still_lent)
+		free_page(page);
 }
 
 static void selftest_ffa_ram(void)
 {
 	unsigned long page = get_zeroed_page(GFP_KERNEL);
-	phys_addr_t phys;
-	long ret[2], reclaim[2] = { 0, 0 };
-	u64 handle[2] = { 0, 0 };
-	unsigned long seen;
+	unsigned long calls_before, calls, hits_before, hits;
+	long ret[2], reclaim[2];
 	bool still_lent = false;
+	phys_addr_t phys;
 	int i;
 
-	if (!page || selftest_ffa_setup()) {
+	if (!page) {
 		snprintf(selftest_result, sizeof(selftest_result),
-			 "ffa-share-ram: no page or no FF-A proxy\n");
-		free_page(page);
+			 "ffa-share-ram: no memory\n");
 		return;
 	}
 	phys = virt_to_phys((void *)page);
-	seen = selftest_ffa_seen(phys);
-	for (i = 0; i < 2; i++) {
-		ret[i] = selftest_ffa_xfer(FFA_FN64_MEM_SHARE, phys, &handle[i]);
-		if (!ret[i])
-			reclaim[i] = selftest_ffa_reclaim(handle[i]);
-		still_lent |= !ret[i] && reclaim[i];
-	}
+	selftest_ffa_seen(phys, &calls_before, &hits_before);
+	for (i = 0; i < 2; i++)
+		ret[i] = selftest_ffa_share_reclaim(phys, &reclaim[i], &still_lent);
+	selftest_ffa_seen(phys, &calls, &hits);
 	snprintf(selftest_result, sizeof(selftest_result),
-		 "ffa-share-ram 0x%llx: share %ld/%ld, handles 0x%llx/0x%llx, reclaim %ld/%ld, reached EL3 %lu times\n",
-		 (unsigned long long)phys, ret[0], ret[1], handle[0], handle[1],
-		 reclaim[0], reclaim[1], selftest_ffa_seen(phys) - seen);
-	/* A page the secure world may still hold must not be reused. */
+		 "ffa-share-ram %pa: share %ld/%ld, reclaim %ld/%ld, forwarded %lu, address reached EL3 %lu times\n",
+		 &phys, ret[0], ret[1], reclaim[0], reclaim[1],
+		 calls - calls_before, hits - hits_before);
 	if (!still_lent)
 		free_page(page);
+}
+
+static int selftest_ffa_command(const char *cmd, int nargs, phys_addr_t arg)
+{
+	bool ram = !strcmp(cmd, "ffa-share-ram") && nargs == 1;
+	bool pair = !strcmp(cmd, "ffa-share-pair") && nargs == 2;
+	bool one = (!strcmp(cmd, "ffa-share") || !strcmp(cmd, "ffa-lend")) &&
+		   nargs == 2;
+	int ret;
+
+	if (!ram && !pair && !one)
+		return -EINVAL;
+
+	mutex_lock(&selftest_lock);
+	ret = selftest_ffa_setup();
+	if (ret)
+		snprintf(selftest_result, sizeof(selftest_result),
+			 "%s: cannot set up FF-A through pKVM (%d)\n", cmd, ret);
+	else if (ram)
+		selftest_ffa_ram();
+	else if (pair)
+		selftest_ffa_pair(arg);
+	else
+		selftest_ffa(cmd, arg);
+	kvm_info("protected MMIO selftest: %s", selftest_result);
+	mutex_unlock(&selftest_lock);
+	return 0;
 }
 
 static ssize_t selftest_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
 	char buf[64], cmd[16];
-	unsigned long long arg;
+	unsigned long long arg = 0;
 	void __iomem *va;
-	int ret;
+	int nargs, ret;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%15s %llx", cmd, &arg) == 1 &&
-	    !strcmp(cmd, "ffa-share-ram")) {
-		selftest_ffa_ram();
-		kvm_info("protected MMIO selftest: %s", selftest_result);
-		return len;
-	}
-	if (sscanf(buf, "%15s %llx", cmd, &arg) != 2)
+	nargs = sscanf(buf, "%15s %llx", cmd, &arg);
+	if (nargs < 1)
 		return -EINVAL;
 
-	if (!strcmp(cmd, "ffa-share") || !strcmp(cmd, "ffa-lend")) {
-		selftest_ffa(cmd, arg);
-		kvm_info("protected MMIO selftest: %s", selftest_result);
-		return len;
+	if (!strncmp(cmd, "ffa-", 4)) {
+		ret = selftest_ffa_command(cmd, nargs, arg);
+		return ret ? ret : len;
 	}
+	if (nargs != 2)
+		return -EINVAL;
 
 	if (!strcmp(cmd, "share") || !strcmp(cmd, "unshare")) {
+		mutex_lock(&selftest_lock);
 		if (!strcmp(cmd, "share"))
 			ret = kvm_call_hyp_nvhe(__pkvm_host_share_hyp, arg);
 		else
@@ -229,6 +322,7 @@ static ssize_t selftest_write(struct file *file, const char __user *ubuf,
 		snprintf(selftest_result, sizeof(selftest_result),
 			 "%s 0x%llx: %d\n", cmd, arg, ret);
 		kvm_info("protected MMIO selftest: %s", selftest_result);
+		mutex_unlock(&selftest_lock);
 		return len;
 	}
 
