@@ -8,6 +8,14 @@
  *
  *   share PFN	 __pkvm_host_share_hyp(PFN): must fail for a protected PFN
  *   unshare PFN __pkvm_host_unshare_hyp(PFN): likewise
+ *   donate-vm PHYS
+ *		 __pkvm_init_vm() with the hypervisor's VM state at PHYS, given
+ *		 as its linear-map address (so PHYS must lie above the start of
+ *		 RAM): the donation must fail
+ *   donate-pgd PHYS
+ *		 __pkvm_init_vm() with the VM state in RAM and the guest
+ *		 stage-2 PGD at PHYS: must fail, and hand the RAM back, which
+ *		 the command then writes (an abort if the hypervisor kept it)
  *   read PHYS	 ioremap() the page and readl() it from the kernel: for a
  *		 protected page the writing task oopses with an external abort
  *   ffa-share PHYS, ffa-lend PHYS
@@ -40,7 +48,10 @@
 #include <linux/uaccess.h>
 
 #include <asm/kvm_asm.h>
+#include <asm/kvm_mmu.h>
 #include <asm/kvm_pkvm_mmio.h>
+
+#include "hyp_constants.h"
 
 /*
  * Serialises the commands that use the result buffer and the FF-A
@@ -262,6 +273,50 @@ static void selftest_ffa_ram(void)
 		free_page(page);
 }
 
+/* The largest stage-2 PGD: 16 concatenated pages. */
+#define SELFTEST_PGD_SIZE	(16 * PAGE_SIZE)
+
+/*
+ * The donations __pkvm_init_vm() makes, at a physical address that is not
+ * the host's to give. Returns its status; -EBUSY if the hypervisor created
+ * the VM anyway (which the test then reports, and which leaks).
+ */
+static int selftest_init_vm(bool pgd_at_phys, phys_addr_t phys)
+{
+	size_t vm_size = PAGE_ALIGN(PKVM_HYP_VM_SIZE + sizeof(void *));
+	void *vm, *pgd, *target = phys_to_virt(phys);
+	struct kvm *kvm;
+	int ret = -ENOMEM;
+
+	kvm = kzalloc(sizeof(*kvm), GFP_KERNEL);
+	vm = alloc_pages_exact(vm_size, GFP_KERNEL | __GFP_ZERO);
+	pgd = alloc_pages_exact(SELFTEST_PGD_SIZE, GFP_KERNEL | __GFP_ZERO);
+	if (!kvm || !vm || !pgd)
+		goto out_free;
+	/* What the hypervisor reads of the host's struct kvm. */
+	kvm->created_vcpus = 1;
+	ret = kvm_share_hyp(kvm, kvm + 1);
+	if (ret)
+		goto out_free;
+
+	ret = kvm_call_hyp_nvhe(__pkvm_init_vm, kvm, pgd_at_phys ? vm : target,
+				pgd_at_phys ? target : pgd);
+	kvm_unshare_hyp(kvm, kvm + 1);
+	if (ret >= 0)
+		return -EBUSY;
+
+	/* Both must be the host's again. */
+	memset(vm, 0x5a, vm_size);
+	memset(pgd, 0x5a, SELFTEST_PGD_SIZE);
+out_free:
+	if (pgd)
+		free_pages_exact(pgd, SELFTEST_PGD_SIZE);
+	if (vm)
+		free_pages_exact(vm, vm_size);
+	kfree(kvm);
+	return ret;
+}
+
 static int selftest_ffa_command(const char *cmd, int nargs, phys_addr_t arg)
 {
 	bool ram = !strcmp(cmd, "ffa-share-ram") && nargs == 1;
@@ -319,6 +374,16 @@ static ssize_t selftest_write(struct file *file, const char __user *ubuf,
 			ret = kvm_call_hyp_nvhe(__pkvm_host_share_hyp, arg);
 		else
 			ret = kvm_call_hyp_nvhe(__pkvm_host_unshare_hyp, arg);
+		snprintf(selftest_result, sizeof(selftest_result),
+			 "%s 0x%llx: %d\n", cmd, arg, ret);
+		kvm_info("protected MMIO selftest: %s", selftest_result);
+		mutex_unlock(&selftest_lock);
+		return len;
+	}
+
+	if (!strcmp(cmd, "donate-vm") || !strcmp(cmd, "donate-pgd")) {
+		mutex_lock(&selftest_lock);
+		ret = selftest_init_vm(!strcmp(cmd, "donate-pgd"), arg);
 		snprintf(selftest_result, sizeof(selftest_result),
 			 "%s 0x%llx: %d\n", cmd, arg, ret);
 		kvm_info("protected MMIO selftest: %s", selftest_result);
