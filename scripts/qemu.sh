@@ -64,8 +64,13 @@ trap 'rm -rf "$tmp"' EXIT
 tmp=$(mktemp -d)
 cp "$dtb" "$tmp/boot.dtb"
 fdtput -t s "$tmp/boot.dtb" /chosen bootargs "$cmdline"
-fdtput -t x "$tmp/boot.dtb" /memory@40000000 reg 0 0x40000000 \
-	"$(printf %x $((mem >> 12)))" "$(printf %x $(((mem & 0xfff) << 20)))"
+# As QEMU does for -dtb, a single /memory node gets all of -m; a DTB with
+# several (RAM banks with holes, say) is left as it is.
+if [ "$(fdtget -l "$tmp/boot.dtb" / | grep -c '^memory@')" = 1 ] &&
+   fdtget "$tmp/boot.dtb" /memory@40000000 reg >/dev/null 2>&1; then
+	fdtput -t x "$tmp/boot.dtb" /memory@40000000 reg 0 0x40000000 \
+		"$(printf %x $((mem >> 12)))" "$(printf %x $(((mem & 0xfff) << 20)))"
+fi
 args+=(-M virt,secure=on,virtualization=on,gic-version=3,acpi=off -bios "$firmware"
        -device loader,file="$kernel",addr="$kaddr",force-raw=on
        -device loader,file="$tmp/boot.dtb",addr="$dtbaddr",force-raw=on)

@@ -14,6 +14,9 @@
  *		 address U (all must complete), all CPUs at once
  *   hvc:OP:PFN	 ask the kernel to issue the share/unshare hypercall OP on
  *		 PFN (test kernels' protected_mmio_selftest); it must fail
+ *   donate:WHAT:ADDR ask the kernel for __pkvm_init_vm() with the VM state
+ *		 (WHAT vm) or the stage-2 PGD (WHAT pgd) at ADDR; it must fail
+ *		 and leave the kernel's own pages usable
  *   ffa:OP:ADDR ask the kernel for an FF-A MEM_SHARE (OP share) or MEM_LEND
  *		 (OP lend) of the page of ADDR: pKVM's FF-A proxy must deny
  *		 it (FFA_RET_DENIED) and the firmware must never see it
@@ -252,6 +255,18 @@ static void step_hvc(const char *op, const char *pfn)
 	ok = !selftest_result(cmd, result, sizeof(result));
 	report(ok && strstr(result, ": -"),
 	       "hypercall %s refused by the hypervisor (%s)", cmd, result);
+}
+
+static void step_donate(const char *what, const char *addr)
+{
+	char cmd[64], result[192];
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "donate-%s %s", what, addr);
+	ok = !selftest_result(cmd, result, sizeof(result));
+	/* -ENOMEM is how __pkvm_init_vm() reports a failed donation. */
+	report(ok && strstr(result, ": ") && !strcmp(strstr(result, ": "), ": -12"),
+	       "__pkvm_init_vm with the %s at %s refused (%s)", what, addr, result);
 }
 
 static void step_ffa(const char *op, const char *addr)
@@ -500,6 +515,11 @@ static void run_plan(char *plan)
 
 			*pfn++ = '\0';
 			step_hvc(arg, pfn);
+		} else if (!strcmp(step, "donate") && arg && strchr(arg, ':')) {
+			char *addr = strchr(arg, ':');
+
+			*addr++ = '\0';
+			step_donate(arg, addr);
 		} else if (!strcmp(step, "ffa") && arg && strchr(arg, ':')) {
 			char *addr = strchr(arg, ':');
 
