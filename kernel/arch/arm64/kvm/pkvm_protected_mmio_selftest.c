@@ -16,6 +16,11 @@
  *		 __pkvm_init_vm() with the VM state in RAM and the guest
  *		 stage-2 PGD at PHYS: must fail, and hand the RAM back, which
  *		 the command then writes (an abort if the hypervisor kept it)
+ *   donate-vcpu PHYS
+ *		 __pkvm_init_vcpu() with the vCPU state at PHYS: the donation,
+ *		 which comes before the VM lookup, must fail (-ENOMEM; a
+ *		 donation that went through would end in -ENOENT, as there is
+ *		 no VM 0)
  *   read PHYS	 ioremap() the page and readl() it from the kernel: for a
  *		 protected page the writing task oopses with an external abort
  *   ffa-share PHYS, ffa-lend PHYS
@@ -381,9 +386,13 @@ static ssize_t selftest_write(struct file *file, const char __user *ubuf,
 		return len;
 	}
 
-	if (!strcmp(cmd, "donate-vm") || !strcmp(cmd, "donate-pgd")) {
+	if (!strncmp(cmd, "donate-", 7)) {
 		mutex_lock(&selftest_lock);
-		ret = selftest_init_vm(!strcmp(cmd, "donate-pgd"), arg);
+		if (!strcmp(cmd, "donate-vcpu"))
+			ret = kvm_call_hyp_nvhe(__pkvm_init_vcpu, 0, NULL,
+						phys_to_virt(arg));
+		else
+			ret = selftest_init_vm(!strcmp(cmd, "donate-pgd"), arg);
 		snprintf(selftest_result, sizeof(selftest_result),
 			 "%s 0x%llx: %d\n", cmd, arg, ret);
 		kvm_info("protected MMIO selftest: %s", selftest_result);
