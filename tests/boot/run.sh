@@ -252,9 +252,10 @@ scenario_gib() {
 # that map only spans first to last byte of RAM: they can only reach a
 # protected region that sits in a hole between RAM banks, as MMIO does on
 # many SoCs. So: RAM in two banks with a 256 MiB protected hole between
-# them, and __pkvm_init_vm() given VM state or a guest PGD at its first, a
-# middle and its last page must fail, with the kernel's own pages handed
-# back (the selftest writes them afterwards). QEMU gives -dtb's /memory all
+# them, and __pkvm_init_vm() given VM state or a guest PGD, and
+# __pkvm_init_vcpu() given vCPU state, at its first, a middle and its last
+# page must fail, with the kernel's own pages handed back (the selftest
+# writes them afterwards). QEMU gives -dtb's /memory all
 # of -m, so this boots through the test firmware, which passes the DTB on
 # as it is; QEMU backs the hole with RAM, which only the host kernel's DTB
 # does not know about.
@@ -264,7 +265,7 @@ scenario_hole() {
     memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x20000000>; };
     memory@70000000 { device_type = "memory"; reg = <0x0 0x70000000 0x0 0x10000000>; };
     hole@60000000 { reg = <0x0 0x60000000 0x0 0x10000000>; pkvm,protected-mmio; }; };' protected \
-		"ramsum,donate:vm:0x60000000,donate:vm:0x68000000,donate:vm:0x6ffff000,donate:pgd:0x60000000,donate:pgd:0x6ffff000,deny:0x60000000,deny:0x68000000,denyw:0x6ffffffc,read:0x9030000" \
+		"ramsum,donate:vm:0x60000000,donate:vm:0x68000000,donate:vm:0x6ffff000,donate:pgd:0x60000000,donate:pgd:0x6ffff000,donate:vcpu:0x60000000,donate:vcpu:0x68000000,donate:vcpu:0x6ffff000,deny:0x60000000,deny:0x68000000,denyw:0x6ffffffc,read:0x9030000" \
 		"$firmware" || return
 	check "$1/hole: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/hole: 256 MiB between the RAM banks protected" \

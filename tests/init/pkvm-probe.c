@@ -15,8 +15,9 @@
  *   hvc:OP:PFN	 ask the kernel to issue the share/unshare hypercall OP on
  *		 PFN (test kernels' protected_mmio_selftest); it must fail
  *   donate:WHAT:ADDR ask the kernel for __pkvm_init_vm() with the VM state
- *		 (WHAT vm) or the stage-2 PGD (WHAT pgd) at ADDR; it must fail
- *		 and leave the kernel's own pages usable
+ *		 (WHAT vm) or the stage-2 PGD (WHAT pgd) at ADDR, or for
+ *		 __pkvm_init_vcpu() with the vCPU state there (WHAT vcpu); the
+ *		 donation must fail and leave the kernel's own pages usable
  *   ffa:OP:ADDR ask the kernel for an FF-A MEM_SHARE (OP share) or MEM_LEND
  *		 (OP lend) of the page of ADDR: pKVM's FF-A proxy must deny
  *		 it (FFA_RET_DENIED) and the firmware must never see it
@@ -266,7 +267,9 @@ static void step_donate(const char *what, const char *addr)
 	ok = !selftest_result(cmd, result, sizeof(result));
 	/* -ENOMEM is how __pkvm_init_vm() reports a failed donation. */
 	report(ok && strstr(result, ": ") && !strcmp(strstr(result, ": "), ": -12"),
-	       "__pkvm_init_vm with the %s at %s refused (%s)", what, addr, result);
+	       "%s with the %s at %s refused (%s)",
+	       strcmp(what, "vcpu") ? "__pkvm_init_vm" : "__pkvm_init_vcpu",
+	       what, addr, result);
 }
 
 static void step_ffa(const char *op, const char *addr)
