@@ -10,8 +10,13 @@
  *   unshare PFN __pkvm_host_unshare_hyp(PFN): likewise
  *   donate-vm PHYS
  *		 __pkvm_init_vm() with the hypervisor's VM state at PHYS, given
- *		 as its linear-map address (so PHYS must lie above the start of
- *		 RAM): the donation must fail
+ *		 as its linear-map address: the donation must fail. PHYS must
+ *		 be a page between the first and the last byte of RAM that is
+ *		 not RAM (a hole between banks). kern_hyp_va() keeps only the
+ *		 low bits needed to tell RAM's addresses apart, so an address
+ *		 far enough outside RAM wraps onto RAM at EL2, where the
+ *		 hypervisor would take pages in use; one inside that span
+ *		 always reaches EL2 as itself
  *   donate-pgd PHYS
  *		 __pkvm_init_vm() with the VM state in RAM and the guest
  *		 stage-2 PGD at PHYS: must fail, and hand the RAM back, which
@@ -49,6 +54,7 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kvm_host.h>
+#include <linux/memblock.h>
 #include <linux/mutex.h>
 #include <linux/uaccess.h>
 
@@ -281,10 +287,19 @@ static void selftest_ffa_ram(void)
 /* The largest stage-2 PGD: 16 concatenated pages. */
 #define SELFTEST_PGD_SIZE	(16 * PAGE_SIZE)
 
+/* Only a page in a hole between RAM banks reaches EL2 as itself. */
+static bool selftest_in_ram_hole(phys_addr_t phys)
+{
+	return PAGE_ALIGNED(phys) && !memblock_is_memory(phys) &&
+	       phys >= memblock_start_of_DRAM() &&
+	       phys < memblock_end_of_DRAM();
+}
+
 /*
  * The donations __pkvm_init_vm() makes, at a physical address that is not
  * the host's to give. Returns its status; -EBUSY if the hypervisor created
- * the VM anyway (which the test then reports, and which leaks).
+ * the VM anyway, in which case it keeps the struct kvm pinned and the
+ * pages, which are all leaked (the test reports the failure).
  */
 static int selftest_init_vm(bool pgd_at_phys, phys_addr_t phys)
 {
@@ -306,9 +321,9 @@ static int selftest_init_vm(bool pgd_at_phys, phys_addr_t phys)
 
 	ret = kvm_call_hyp_nvhe(__pkvm_init_vm, kvm, pgd_at_phys ? vm : target,
 				pgd_at_phys ? target : pgd);
-	kvm_unshare_hyp(kvm, kvm + 1);
 	if (ret >= 0)
 		return -EBUSY;
+	kvm_unshare_hyp(kvm, kvm + 1);
 
 	/* Both must be the host's again. */
 	memset(vm, 0x5a, vm_size);
@@ -386,7 +401,10 @@ static ssize_t selftest_write(struct file *file, const char __user *ubuf,
 		return len;
 	}
 
-	if (!strncmp(cmd, "donate-", 7)) {
+	if (!strcmp(cmd, "donate-vm") || !strcmp(cmd, "donate-pgd") ||
+	    !strcmp(cmd, "donate-vcpu")) {
+		if (!selftest_in_ram_hole(arg))
+			return -EINVAL;
 		mutex_lock(&selftest_lock);
 		if (!strcmp(cmd, "donate-vcpu"))
 			ret = kvm_call_hyp_nvhe(__pkvm_init_vcpu, 0, NULL,
