@@ -248,28 +248,32 @@ scenario_gib() {
 }
 
 # The donation hypercalls of 6.12 (__pkvm_init_vm(), __pkvm_init_vcpu())
-# name pages by the host's linear-map address, and the hypervisor's view of
-# that map only spans first to last byte of RAM: they can only reach a
-# protected region that sits in a hole between RAM banks, as MMIO does on
-# many SoCs. So: RAM in two banks with a 256 MiB protected hole between
-# them, and __pkvm_init_vm() given VM state or a guest PGD, and
-# __pkvm_init_vcpu() given vCPU state, at its first, a middle and its last
-# page must fail, with the kernel's own pages handed back (the selftest
-# writes them afterwards). QEMU gives -dtb's /memory all
-# of -m, so this boots through the test firmware, which passes the DTB on
-# as it is; QEMU backs the hole with RAM, which only the host kernel's DTB
-# does not know about.
+# name pages by the host's linear-map address, and kern_hyp_va() keeps only
+# the low bits needed to tell RAM's addresses apart: an address far from
+# RAM wraps onto RAM at EL2. What they can reach as itself is a region
+# between the first and the last byte of RAM, i.e. in a hole between RAM
+# banks, which is where MMIO sits on many SoCs. So: RAM in two banks with a
+# 256 MiB hole between them, the first 128 MiB of it protected, and
+# __pkvm_init_vm() given VM state or a guest PGD, and __pkvm_init_vcpu()
+# given vCPU state, at its first, a middle and its last page must fail,
+# with the kernel's own pages handed back (the selftest writes them
+# afterwards). As with FF-A, 6.12 donates memory only: the untagged half of
+# the hole is refused too (the control), so this shows the refusal holds
+# with protection on, not that the protection causes it. QEMU gives -dtb's
+# /memory all of -m, so this boots through the test firmware, which passes
+# the DTB on as it is; QEMU backs the hole with RAM, which only the host
+# kernel's DTB does not know about.
 scenario_hole() {
 	[ -f "$firmware" ] || { notok "$1/hole: test firmware $firmware missing"; return; }
 	boot "$1" hole '/ { /delete-node/ memory@40000000;
     memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x20000000>; };
     memory@70000000 { device_type = "memory"; reg = <0x0 0x70000000 0x0 0x10000000>; };
-    hole@60000000 { reg = <0x0 0x60000000 0x0 0x10000000>; pkvm,protected-mmio; }; };' protected \
-		"ramsum,donate:vm:0x60000000,donate:vm:0x68000000,donate:vm:0x6ffff000,donate:pgd:0x60000000,donate:pgd:0x6ffff000,donate:vcpu:0x60000000,donate:vcpu:0x68000000,donate:vcpu:0x6ffff000,deny:0x60000000,deny:0x68000000,denyw:0x6ffffffc,read:0x9030000" \
+    hole@60000000 { reg = <0x0 0x60000000 0x0 0x8000000>; pkvm,protected-mmio; }; };' protected \
+		"ramsum,donate:vm:0x60000000,donate:vm:0x64000000,donate:vm:0x67fff000,donate:pgd:0x60000000,donate:pgd:0x67fff000,donate:vcpu:0x60000000,donate:vcpu:0x64000000,donate:vcpu:0x67fff000,donate:vm:0x68000000,donate:vcpu:0x68000000,deny:0x60000000,deny:0x64000000,denyw:0x67fffffc,read:0x68000000,read:0x9030000" \
 		"$firmware" || return
 	check "$1/hole: pKVM protected mode initialized" pkvm_up "$1"
-	check "$1/hole: 256 MiB between the RAM banks protected" \
-		in_log 'protected MMIO: \[0x60000000-0x6fffffff\] 262144 KiB from /hole@60000000 reg\[0\]'
+	check "$1/hole: 128 MiB between the RAM banks protected" \
+		in_log 'protected MMIO: \[0x60000000-0x67ffffff\] 131072 KiB from /hole@60000000 reg\[0\]'
 }
 
 # [0x807ffff000, 0x80c0201000): a 4 KiB head below a 1 GiB boundary, one

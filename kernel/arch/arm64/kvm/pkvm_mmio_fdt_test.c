@@ -928,9 +928,9 @@ static void rule_names_test(struct kunit *test)
  * worst placement of the base, DIV_ROUND_UP(end, root granule) + 1 = 2
  * for every case here.
  *
- * With 52-bit PA or VA the root can be one level higher (4K and 16K): that
- * level is table-only and every range here sits in one window of it, so it
- * adds 1 to both columns.
+ * With 52-bit PA or VA the root can be one level higher (4K only: 16K and
+ * 64K keep theirs): that level is table-only and every range here sits in
+ * one window of it, so it adds 1 to both columns.
  */
 struct pgtable_case {
 	const char *what;
