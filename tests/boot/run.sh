@@ -398,11 +398,25 @@ scenario_page_protected() {
 		in_log 'protected MMIO: \[0x4000000-0x400ffff\] 64 KiB from /window@4000000 reg\[0\]'
 }
 
+# The FF-A proxy at this page size: its mailboxes are one page, several FF-A
+# (4 KiB) pages each; the first and last pages of the region must be
+# denied, also after a RAM page in the same share, and RAM still shared.
+scenario_page_ffa() {
+	[ -f "$firmware" ] || { notok "$1/page-ffa: test firmware $firmware missing"; return; }
+	local last
+	last=$(printf '0x%x' $((0x4010000 - pgkb * 1024)))
+	boot "$1" page-ffa '/ { window@4000000 { reg = <0x0 0x4000000 0x0 0x10000>; pkvm,protected-mmio; }; };' protected \
+		"ffaram,ffa:share:0x4000000,ffa:lend:$last,ffapair:0x4000000,ffapair:$last,deny:0x4000000,denyw:0x400fffc,ffaram" \
+		"$firmware" || return
+	check "$1/page-ffa: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/page-ffa: no warning from the FF-A proxy's roll-back" not_in_log 'WARNING:'
+}
+
 if [ "$pgkb" = 4 ]; then
 	scenarios=(untagged pl031 bus ecam flash gib hole headtail enforce ffa notprotected unaligned badindex duplicate ram notmmio console toomany)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
 else
-	scenarios=(page_refused page_protected)
+	scenarios=(page_refused page_protected page_ffa)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(max)
 fi
 [ ${#only[@]} -gt 0 ] && scenarios=("${only[@]}")
