@@ -62,6 +62,23 @@ static int __init early_protected_mmio_per_page(char *arg)
 early_param("kvm-arm.protected_mmio_per_page", early_protected_mmio_per_page);
 #endif
 
+/*
+ * Test kernels only: cut the page-table budgets (hyp stage-1, host stage-2)
+ * short of what the regions need, to see the hypervisor refuse to start.
+ */
+static unsigned long pkvm_protected_budget_cut[2] __initdata;
+
+#ifdef CONFIG_PKVM_PROTECTED_MMIO_SELFTEST
+static int __init early_protected_mmio_budget_cut(char *arg)
+{
+	if (!arg || sscanf(arg, "%lu,%lu", &pkvm_protected_budget_cut[0],
+			   &pkvm_protected_budget_cut[1]) != 2)
+		return -EINVAL;
+	return 0;
+}
+early_param("kvm-arm.protected_mmio_budget_cut", early_protected_mmio_budget_cut);
+#endif
+
 static bool __init overlaps_memblock(void *ctx, u64 base, u64 size)
 {
 	return memblock_overlaps_region(&memblock.memory, base, size);
@@ -233,6 +250,8 @@ static void __init size_page_tables(unsigned int nr)
 		s2 = pkvm_mmio_tables(regs, nr, host_s2_root_level(), false,
 				      true, __pa_symbol(__hyp_text_start));
 	}
+	s1 -= min(s1, pkvm_protected_budget_cut[0]);
+	s2 -= min(s2, pkvm_protected_budget_cut[1]);
 
 	kvm_nvhe_sym(pkvm_protected_hyp_tables_budget) = s1;
 	kvm_nvhe_sym(pkvm_protected_host_tables_budget) = s2;
