@@ -64,6 +64,8 @@ overlay_bus='/ {
 		};
 	};
 };'
+# 4 KiB head, 1 GiB, 2 MiB, 4 KiB tail: see scenario_headtail.
+overlay_headtail='/ { oddwin@807ffff000 { reg = <0x80 0x7ffff000 0x0 0x40202000>; pkvm,protected-mmio; }; };'
 # fw-cfg's reg is 0x18 bytes: not page aligned, so the whole set is refused.
 overlay_unaligned='&{/pl031@9010000} { pkvm,protected-mmio; };
 &{/fw-cfg@9020000} { pkvm,protected-mmio; };'
@@ -283,7 +285,7 @@ scenario_hole() {
 # tail: 5 pages. The hyp stage-1 maps it at a VA congruent modulo 1 GiB,
 # so it needs the same 4 below level 1, plus at most 2 level-1 tables.
 scenario_headtail() {
-	boot "$1" headtail '/ { oddwin@807ffff000 { reg = <0x80 0x7ffff000 0x0 0x40202000>; pkvm,protected-mmio; }; };' protected \
+	boot "$1" headtail "$overlay_headtail" protected \
 		"deny:0x807ffff000,deny:0x8080000000,deny:0x80a0000000,deny:0x80bffff000,deny:0x80c0000000,deny:0x80c01ff000,denyw:0x80c0200ffc,read:0x807fffe000,read:0x80c0201000,cat:/sys/kernel/debug/kvm/protected_mmio" || return
 	check "$1/headtail: pKVM protected mode initialized" pkvm_up "$1"
 	local t
@@ -291,6 +293,26 @@ scenario_headtail() {
 	check "$1/headtail: host stage-2 at the minimum of 5 table pages, hyp stage-1 at most 6 (added: ${t:-?})" \
 		test -n "$t" -a "${t#* }" -eq 5 -a "${t% *}" -le 6
 	budget_exact "$1/headtail"
+}
+
+# The hypervisor never uses more page-table pages than the host budgeted:
+# with the budget cut short (test kernels' kvm-arm.protected_mmio_budget_cut)
+# by 3 hyp stage-1 pages (more than the 2 it may overcount) or by 1 host
+# stage-2 page (exact), pKVM must refuse to start, and the host must keep
+# running: the init powers off from the boot CPU, whose EL2 the failed init
+# leaves behind (before patch 0019 that hung about one boot in three).
+scenario_budget() {
+	local cut
+	for cut in 3,0 0,1; do
+		boot "$1:kvm-arm.protected_mmio_budget_cut=$cut" "budget-$cut" \
+			"$overlay_headtail" protected "read:0x9030000,cat:/proc/iomem" || continue
+		check "$1/budget-$cut: the hypervisor refused to start" \
+			in_log 'kvm \[1\]: Failed to init hyp memory protection'
+		check "$1/budget-$cut: pKVM did not come up in protected mode" \
+			not_in_log 'Protected [nh]VHE mode initialized'
+		check "$1/budget-$cut: nothing claimed in /proc/iomem" \
+			not_in_log 'pKVM protected MMIO$'
+	done
 }
 
 # Both CPUs at once on protected and unprotected pages, hypercalls on
@@ -413,7 +435,7 @@ scenario_page_ffa() {
 }
 
 if [ "$pgkb" = 4 ]; then
-	scenarios=(untagged pl031 bus ecam flash gib hole headtail enforce ffa notprotected unaligned badindex duplicate ram notmmio console toomany)
+	scenarios=(untagged pl031 bus ecam flash gib hole headtail budget enforce ffa notprotected unaligned badindex duplicate ram notmmio console toomany)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
 else
 	scenarios=(page_refused page_protected page_ffa)

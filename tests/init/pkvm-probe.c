@@ -594,6 +594,7 @@ static char *plan_from_cmdline(void)
 int main(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	cpu_set_t boot_cpu;
 	char *plan;
 
 	mount("proc", "/proc", "proc", 0, NULL);
@@ -618,6 +619,13 @@ int main(void)
 	printf("PKVMTEST end (%d failures)\n", failures);
 	fflush(stdout);
 	sync();
+	/*
+	 * Power off from the boot CPU: the one whose EL2 a failed pKVM init
+	 * leaves behind, so that the PSCI call goes through it every time.
+	 */
+	CPU_ZERO(&boot_cpu);
+	CPU_SET(0, &boot_cpu);
+	sched_setaffinity(0, sizeof(boot_cpu), &boot_cpu);
 	reboot(RB_POWER_OFF);
 	return 0;
 }
