@@ -85,6 +85,7 @@ boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN [FIRMWARE]
 	local cpu=${1%%:*} extra= name=$2 dtb mode= fw=${6:-}
 	# Extra kernel arguments follow the CPU after ':', separated by '+'.
 	[ "$1" != "$cpu" ] && extra=${1#*:} && extra=${extra//+/ }
+	[ -z "$fw" ] || [ -f "$fw" ] || { notok "$1/$name: test firmware $fw missing"; return 1; }
 	dtb=$(make_dtb "$cpu" "$name" "$3") || { notok "$1/$name: build DTB"; return 1; }
 	[ "$4" = protected ] && mode=kvm-arm.mode=protected
 	log=$out/${1//[:=.+]/_}-$name.log
@@ -266,7 +267,6 @@ scenario_gib() {
 # the DTB on as it is; QEMU backs the hole with RAM, which only the host
 # kernel's DTB does not know about.
 scenario_hole() {
-	[ -f "$firmware" ] || { notok "$1/hole: test firmware $firmware missing"; return; }
 	boot "$1" hole '/ { /delete-node/ memory@40000000;
     memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x20000000>; };
     memory@70000000 { device_type = "memory"; reg = <0x0 0x70000000 0x0 0x10000000>; };
@@ -342,7 +342,6 @@ $overlay_flash1" protected \
 # is denied too. The test proves the refusal holds with protection on, not
 # that the protection is what refuses.
 scenario_ffa() {
-	[ -f "$firmware" ] || { notok "$1/ffa: test firmware $firmware missing"; return; }
 	boot "$1" ffa "$overlay_pl031
 $overlay_flash1" protected \
 		"ffaram,ffa:share:0x9010000,ffa:lend:0x9010000,ffa:share:0x4000000,ffa:share:0x6000000,ffa:share:0x7fff000,ffa:lend:0x4000000,ffa:lend:0x7fff000,ffapair:0x9010000,ffapair:0x6000000,ffa:share:0x9030000,hvc:share:0x9010,hvc:share:0x7fff,deny:0x9010000,deny:0x4000000,deny:0x6000000,denyw:0x7fffffc,read:0x9030000,ffaram,cat:/sys/kernel/debug/kvm/protected_mmio" \
@@ -424,7 +423,6 @@ scenario_page_protected() {
 # (4 KiB) pages each; the first and last pages of the region must be
 # denied, also after a RAM page in the same share, and RAM still shared.
 scenario_page_ffa() {
-	[ -f "$firmware" ] || { notok "$1/page-ffa: test firmware $firmware missing"; return; }
 	local last
 	last=$(printf '0x%x' $((0x4010000 - pgkb * 1024)))
 	boot "$1" page-ffa '/ { window@4000000 { reg = <0x0 0x4000000 0x0 0x10000>; pkvm,protected-mmio; }; };' protected \
