@@ -364,6 +364,39 @@ static int selftest_ffa_command(const char *cmd, int nargs, phys_addr_t arg)
 	return 0;
 }
 
+/*
+ * The commands that make one hypercall and report its status. -ENOENT if
+ * @cmd is not one of them, -EINVAL if @arg is not a page it may use.
+ */
+static int selftest_hypercall(const char *cmd, phys_addr_t arg)
+{
+	bool donate_vcpu = !strcmp(cmd, "donate-vcpu");
+	bool donate_vm = !strcmp(cmd, "donate-vm") || !strcmp(cmd, "donate-pgd");
+	int ret;
+
+	if (strcmp(cmd, "share") && strcmp(cmd, "unshare") && !donate_vcpu &&
+	    !donate_vm)
+		return -ENOENT;
+	if ((donate_vcpu || donate_vm) && !selftest_in_ram_hole(arg))
+		return -EINVAL;
+
+	mutex_lock(&selftest_lock);
+	if (!strcmp(cmd, "share"))
+		ret = kvm_call_hyp_nvhe(__pkvm_host_share_hyp, arg);
+	else if (!strcmp(cmd, "unshare"))
+		ret = kvm_call_hyp_nvhe(__pkvm_host_unshare_hyp, arg);
+	else if (donate_vcpu)
+		ret = kvm_call_hyp_nvhe(__pkvm_init_vcpu, 0, NULL,
+					phys_to_virt(arg));
+	else
+		ret = selftest_init_vm(!strcmp(cmd, "donate-pgd"), arg);
+	snprintf(selftest_result, sizeof(selftest_result), "%s 0x%llx: %d\n",
+		 cmd, (unsigned long long)arg, ret);
+	kvm_info("protected MMIO selftest: %s", selftest_result);
+	mutex_unlock(&selftest_lock);
+	return 0;
+}
+
 static ssize_t selftest_write(struct file *file, const char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
@@ -388,35 +421,9 @@ static ssize_t selftest_write(struct file *file, const char __user *ubuf,
 	if (nargs != 2)
 		return -EINVAL;
 
-	if (!strcmp(cmd, "share") || !strcmp(cmd, "unshare")) {
-		mutex_lock(&selftest_lock);
-		if (!strcmp(cmd, "share"))
-			ret = kvm_call_hyp_nvhe(__pkvm_host_share_hyp, arg);
-		else
-			ret = kvm_call_hyp_nvhe(__pkvm_host_unshare_hyp, arg);
-		snprintf(selftest_result, sizeof(selftest_result),
-			 "%s 0x%llx: %d\n", cmd, arg, ret);
-		kvm_info("protected MMIO selftest: %s", selftest_result);
-		mutex_unlock(&selftest_lock);
-		return len;
-	}
-
-	if (!strcmp(cmd, "donate-vm") || !strcmp(cmd, "donate-pgd") ||
-	    !strcmp(cmd, "donate-vcpu")) {
-		if (!selftest_in_ram_hole(arg))
-			return -EINVAL;
-		mutex_lock(&selftest_lock);
-		if (!strcmp(cmd, "donate-vcpu"))
-			ret = kvm_call_hyp_nvhe(__pkvm_init_vcpu, 0, NULL,
-						phys_to_virt(arg));
-		else
-			ret = selftest_init_vm(!strcmp(cmd, "donate-pgd"), arg);
-		snprintf(selftest_result, sizeof(selftest_result),
-			 "%s 0x%llx: %d\n", cmd, arg, ret);
-		kvm_info("protected MMIO selftest: %s", selftest_result);
-		mutex_unlock(&selftest_lock);
-		return len;
-	}
+	ret = selftest_hypercall(cmd, arg);
+	if (ret != -ENOENT)
+		return ret ? ret : len;
 
 	if (!strcmp(cmd, "read")) {
 		va = ioremap(arg & PAGE_MASK, PAGE_SIZE);
