@@ -36,6 +36,8 @@ typedef unsigned long u64;
 typedef long s64;
 
 #define BIT(n)			(1UL << (n))
+#define __noreturn		__attribute__((noreturn))
+#define __aligned(x)		__attribute__((aligned(x)))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* QEMU virt (hw/arm/virt.c) */
@@ -46,9 +48,26 @@ typedef long s64;
 #define GICD_BASE		0x08000000UL
 #define GICR_BASE		0x080a0000UL
 
-#define readl(a)		(*(volatile u32 *)(a))
-#define writel(v, a)		(*(volatile u32 *)(a) = (v))
-#define readq(a)		(*(volatile u64 *)(a))
+/* Device and buffer accesses, by physical address (the MMU is off). */
+static inline u32 readl(u64 addr)
+{
+	return *(volatile u32 *)addr;
+}
+
+static inline void writel(u32 val, u64 addr)
+{
+	*(volatile u32 *)addr = val;
+}
+
+static inline u64 readq(u64 addr)
+{
+	return *(volatile u64 *)addr;
+}
+
+static inline void writeq(u64 val, u64 addr)
+{
+	*(volatile u64 *)addr = val;
+}
 
 #define read_sysreg(r) ({					\
 	u64 __v;						\
@@ -56,9 +75,11 @@ typedef long s64;
 	__v;							\
 })
 #define write_sysreg(v, r)					\
-	asm volatile("msr " #r ", %0" : : "r" ((u64)(v)))
-#define isb()			asm volatile("isb" : : : "memory")
-#define dsb()			asm volatile("dsb sy" : : : "memory")
+	do {							\
+		asm volatile("msr " #r ", %0" : : "r" ((u64)(v)));	\
+	} while (0)
+#define isb()	do { asm volatile("isb" : : : "memory"); } while (0)
+#define dsb()	do { asm volatile("dsb sy" : : : "memory"); } while (0)
 
 struct smc_frame {
 	u64 x[19];
@@ -70,8 +91,8 @@ struct entry {
 	u64 arg;
 };
 
-void el3_enter_el2(u64 pc, u64 arg) __attribute__((noreturn));
-void el3_cpu_off(u64 cpu) __attribute__((noreturn));
+void __noreturn el3_enter_el2(u64 pc, u64 arg);
+void __noreturn el3_cpu_off(u64 cpu);
 
 /* --- console and power --------------------------------------------------- */
 
@@ -103,7 +124,7 @@ static void uart_puthex(u64 v)
 }
 
 /* QEMU's gpio-pwr acts on a rising edge of these secure PL061 lines. */
-static void __attribute__((noreturn)) gpio_power(int line)
+static void __noreturn gpio_power(int line)
 {
 	writel(readl(SECURE_GPIO_BASE + 0x400) | BIT(line),
 	       SECURE_GPIO_BASE + 0x400);			/* GPIODIR */
@@ -361,12 +382,12 @@ static u64 nr_ranges_seen, nr_transfers_seen;
 
 static u32 get32(const void *base, u64 off)
 {
-	return *(const volatile u32 *)((const u8 *)base + off);
+	return readl((u64)base + off);
 }
 
 static u64 get64(const void *base, u64 off)
 {
-	return *(const volatile u64 *)((const u8 *)base + off);
+	return readq((u64)base + off);
 }
 
 static void ffa_ret(struct smc_frame *f, u64 a0, u64 a1, u64 a2, u64 a3)
@@ -462,7 +483,7 @@ static void ffa_retrieve(struct smc_frame *f)
 	if (!t)
 		return ffa_error(f, FFA_RET_INVALID_PARAMETERS);
 	for (i = 0; i < t->len / 8; i++)
-		*(volatile u64 *)(ffa_rx + 8 * i) = t->desc[i];
+		writeq(t->desc[i], ffa_rx + 8 * i);
 	ffa_ret(f, FFA_MEM_RETRIEVE_RESP, t->len, t->len, 0);
 }
 
@@ -636,4 +657,4 @@ void el3_unexpected(struct smc_frame *f)
 }
 
 /* Stacks for start.S, in secure RAM. */
-unsigned char fw_stacks[FW_MAX_CPUS * 4096] __attribute__((aligned(16)));
+unsigned char fw_stacks[FW_MAX_CPUS * 4096] __aligned(16);
