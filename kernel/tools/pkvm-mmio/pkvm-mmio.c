@@ -986,22 +986,11 @@ static struct source *map_sources(const struct analysis *a, size_t *nr)
 	if (!src)
 		return NULL;
 	for (i = 0; i < a->raw.nr; i++) {
-		const struct pkvm_mmio_region *r = &a->raw.r[i];
-		int lo = 0, hi = a->nr_regions;
+		int region = pkvm_mmio_find_overlap(a->regions, a->nr_regions,
+						    a->raw.r[i].base, 1);
 
-		while (lo < hi) {
-			int mid = lo + (hi - lo) / 2;
-			const struct pkvm_mmio_region *c = &a->regions[mid];
-
-			if (c->base + c->size <= r->base)
-				lo = mid + 1;
-			else if (c->base > r->base)
-				hi = mid;
-			else {
-				src[n++] = (struct source){ mid, i };
-				break;
-			}
-		}
+		if (region >= 0)
+			src[n++] = (struct source){ region, i };
 	}
 	qsort(src, n, sizeof(*src), cmp_source);
 	*nr = n;

@@ -540,16 +540,26 @@ static int discover_one(void *ctx, const struct pkvm_mmio_region *r)
 	return 0;
 }
 
-/* Regions are sorted and disjoint: binary search for one meeting [base, end). */
-static int overlapping_region(const struct discover_ctx *d, u64 base, u64 size)
+/**
+ * pkvm_mmio_find_overlap() - Which of sorted, disjoint @regions meets a range?
+ * @regions:	ranges sorted by base and disjoint, as coalesced
+ * @nr:		number of entries in @regions
+ * @base:	start of the range to look for
+ * @size:	its size
+ *
+ * Return: the index of a region that meets [@base, @base + @size), or -1 if
+ * none does or the range is empty or wraps.
+ */
+int pkvm_mmio_find_overlap(const struct pkvm_mmio_region *regions, int nr,
+			   u64 base, u64 size)
 {
-	int lo = 0, hi = d->nr;
+	int lo = 0, hi = nr;
 
 	if (!size || base + size < base)
 		return -1;
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
-		const struct pkvm_mmio_region *r = &d->regions[mid];
+		const struct pkvm_mmio_region *r = &regions[mid];
 
 		if (r->base + r->size <= base)
 			lo = mid + 1;
@@ -564,7 +574,7 @@ static int overlapping_region(const struct discover_ctx *d, u64 base, u64 size)
 static int discover_memory(void *ctx, const struct pkvm_mmio_region *mem)
 {
 	struct discover_ctx *d = ctx;
-	int i = overlapping_region(d, mem->base, mem->size);
+	int i = pkvm_mmio_find_overlap(d->regions, d->nr, mem->base, mem->size);
 
 	if (i < 0)
 		return 0;
@@ -619,7 +629,8 @@ static int walk_node_regs(const void *fdt, int node, pkvm_mmio_visit_t fn,
 static int discover_console(void *ctx, const struct pkvm_mmio_region *con)
 {
 	struct discover_ctx *d = ctx;
-	int i = overlapping_region(d, con->base, con->size);
+	int i = pkvm_mmio_find_overlap(d->regions, d->nr, con->base,
+				       con->size);
 
 	if (i < 0)
 		return 0;

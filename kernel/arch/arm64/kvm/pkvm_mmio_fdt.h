@@ -120,6 +120,8 @@ int pkvm_mmio_check_region(const struct pkvm_mmio_region *region,
 int pkvm_mmio_coalesce(struct pkvm_mmio_region *regions, int nr);
 bool pkvm_mmio_overlaps(const struct pkvm_mmio_region *regions, size_t nr,
 			u64 base, u64 size);
+int pkvm_mmio_find_overlap(const struct pkvm_mmio_region *regions, int nr,
+			   u64 base, u64 size);
 int pkvm_mmio_fdt_discover(const void *fdt,
 			   const struct pkvm_mmio_limits *limits,
 			   struct pkvm_mmio_region *regions, int cap,
