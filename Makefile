@@ -7,8 +7,8 @@
 #   make run DTB=F     boot build/Image with your DTB in protected mode
 #   make tool          build/tool/pkvm-mmio
 #
-# KSRC=/path/to/linux-6.12.y builds on your tree instead of Debian's
-# linux-source-6.12.
+# KSRC=/path/to/linux-7.2.y builds on your tree instead of Debian's
+# linux-source-7.2 (the version pinned in configs/base-kernel).
 
 TOP := $(CURDIR)
 B := $(TOP)/build
@@ -29,7 +29,7 @@ KFRAGS := $(TOP)/configs/kunit.config
 kernel: deps
 	$(TOP)/scripts/build-kernel.sh 4 $(B)/kernel-4k $(KFRAGS)
 	cp $(B)/kernel-4k/arch/arm64/boot/Image $(B)/Image
-	@echo "kernel: $(B)/Image ($$(cat $(B)/src/linux-6.12.pristine/.pkvm-mmio-source))"
+	@echo "kernel: $(B)/Image ($$(cat $(B)/src/linux.pristine/.pkvm-mmio-source))"
 
 kernel-16k kernel-64k: kernel-%: deps
 	$(TOP)/scripts/build-kernel.sh $(subst k,,$*) $(B)/kernel-$* $(KFRAGS)
@@ -53,7 +53,8 @@ tool: deps
 
 # 16K pages need a CPU with the 16K granule: QEMU's max, in hVHE and (with
 # VHE hidden from the kernel) nVHE. Its LPA2 is turned off: with 52-bit IPA
-# and 16K pages this 6.12 pKVM hangs in finalize_pkvm() even with no tag.
+# and 16K pages pKVM hangs after init even with no tag (6.12 and 7.2 alike,
+# under QEMU 7.2).
 test: kernel kernel-16k kernel-64k initramfs firmware tool
 	$(TOP)/scripts/run-tests.sh \
 		$(TOP)/tests/unit/run.sh -- \

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pgsz=${1:?page size in KiB (4, 16 or 64)}
 out=$(mkdir -p "${2:?output directory}" && cd "$2" && pwd)
 shift 2
-src=${SRC_DIR:-$top/build/src/linux-6.12}
+src=${SRC_DIR:-$top/build/src/linux}
 
 "$top/scripts/prepare-tree.sh" "$src"
 
@@ -27,9 +27,9 @@ mkdir -p "$out"
 frag="$out/pagesize.config"
 case "$pgsz" in
 4)  echo CONFIG_ARM64_4K_PAGES=y > "$frag" ;;
-# 16K with 52-bit VA falls back to 47 bits on a CPU without LPA2, below
-# the hypervisor's 48, and 6.12 then puts the hyp private VA range on top of
-# the hyp linear map: build 16K kernels for 48-bit VA.
+# 16K kernels are built for 48-bit VA: with 52 and no LPA2 the kernel falls
+# back to 47 bits, below the hypervisor's 48 (6.12 then laid the hyp private
+# VA range over the hyp linear map).
 16) printf 'CONFIG_ARM64_16K_PAGES=y\nCONFIG_ARM64_VA_BITS_48=y\n' > "$frag" ;;
 64) echo CONFIG_ARM64_64K_PAGES=y > "$frag" ;;
 *)  echo "page size must be 4, 16 or 64" >&2; exit 2 ;;
@@ -67,4 +67,19 @@ fi
 
 # Kconfig may have gained symbols from the patches: settle them to defaults.
 kmake olddefconfig >/dev/null
-kmake -j"$(nproc)" Image
+
+# A cold build takes about 10 minutes on 2 cores (ccache makes rebuilds
+# fast): say how it goes, once a minute.
+echo "build-kernel: ${pgsz}K kernel in $out"
+start=$SECONDS
+kmake -j"$(nproc)" Image &
+make_pid=$!
+while kill -0 "$make_pid" 2>/dev/null; do
+	for _ in $(seq 60); do
+		sleep 1
+		kill -0 "$make_pid" 2>/dev/null || break 2
+	done
+	echo "build-kernel: ${pgsz}K kernel: $(find "$out" -name '*.o' | wc -l) objects built, $(((SECONDS - start) / 60)) min so far"
+done
+wait "$make_pid" || { echo "build-kernel: ${pgsz}K kernel build failed" >&2; exit 1; }
+echo "build-kernel: ${pgsz}K kernel done in $((SECONDS - start)) s: $out/arch/arm64/boot/Image"

@@ -1,8 +1,11 @@
 #!/bin/bash
-# Install what the build, the demo and the tests need, from Debian 12's
-# archive. Does nothing when everything is already there.
+# Install what the build, the demo and the tests need: Debian 12 packages
+# from the machine's own archive, and the pinned kernel source
+# (configs/base-kernel), fetched alone with a private apt configuration.
+# Does nothing when everything is already there.
 set -euo pipefail
 
+top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(
 	make gcc libc6-dev bc bison flex libssl-dev libelf-dev kmod cpio rsync
 	xz-utils python3 ccache
@@ -10,7 +13,6 @@ pkgs=(
 	qemu-system-arm
 	device-tree-compiler libfdt-dev dt-schema python3-docutils
 	clang llvm libclang-rt-14-dev sparse
-	linux-source-6.12
 )
 
 missing=()
@@ -18,13 +20,18 @@ for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" != 0 ]; then
-	echo "missing packages: ${missing[*]}; run as root or install them" >&2
-	exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing packages: ${missing[*]}; run as root or install them" >&2
+		exit 1
+	fi
+	echo "install-deps: installing ${#missing[@]} Debian 12 packages: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	echo "install-deps: done"
 fi
-echo "installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The kernel source is only needed when no tree is named with KSRC=.
+[ -n "${KSRC:-}" ] || "$top/scripts/fetch-kernel-source.sh" >/dev/null

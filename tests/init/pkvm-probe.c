@@ -6,9 +6,16 @@
  * The plan comes from the kernel command line, "pkvmtest=STEP,STEP,...":
  *
  *   read:ADDR	 a 32-bit read at ADDR must succeed
- *   deny:ADDR	 a 32-bit read at ADDR must raise SIGBUS at that address
- *   denyw:ADDR	 a 32-bit write at ADDR must raise SIGBUS at that address
- *   storm:ADDR:N N reads in a row at ADDR must each raise SIGBUS
+ *   deny:ADDR	 a 32-bit read at ADDR must raise SIGSEGV (SEGV_ACCERR) at
+ *		 that address: what arm64 Linux sends a task for an abort the
+ *		 pKVM hypervisor injects on a host stage-2 fault
+ *   denyw:ADDR	 a 32-bit write at ADDR must be denied the same way
+ *   storm:ADDR:N N reads in a row at ADDR must each be denied
+ *   uaccess:ADDR write(2) to a pipe from, and read(2) from a pipe into, a
+ *		 buffer mapped over ADDR through /dev/mem: both must return -1
+ *		 with EFAULT (the kernel's exception table, no oops), and the
+ *		 kernel's taint flags must not change
+ *   uaccessok:ADDR as uaccess, but both must move the 4 bytes
  *   hammer:P:U:N one process per CPU, each alternating N accesses to the
  *		 protected address P (all must fault) and N to the unprotected
  *		 address U (all must complete), all CPUs at once
@@ -33,8 +40,19 @@
  *		 oopses it), for any other it must complete
  *   kreadok:ADDR as kread, but the read must complete
  *   guest:ADDR	 run a KVM guest whose memslot maps the page of ADDR (from
- *		 /dev/mem) and reads it: the host must refuse to map it
+ *		 /dev/mem) and reads it: the guest must not get the page
+ *		 (KVM_RUN fails: the hypervisor refused to map it)
  *   guestok:ADDR as guest, but the guest must read it
+ *   attack:WHAT:ADDR make the host kernel act as a compromised one would
+ *		 (test kernels' protected_mmio_selftest) on the next entry
+ *		 of a fresh guest: WHAT share or donate hands the page of ADDR
+ *		 to the guest with __pkvm_host_share_guest or
+ *		 __pkvm_host_donate_guest (a protected VM), which EL2 must
+ *		 refuse; WHAT hcr clears HCR_EL2.VM in the host's copy of the
+ *		 vCPU, and the guest, reading IPA ADDR, must still fault to
+ *		 the host instead of reaching the device
+ *   el2read:ADDR:VAL the hypervisor reads ADDR through its own mapping of
+ *		 the protected region and must get VAL
  *   cat:PATH	 copy a file to the console (debugfs, /proc/iomem, ...)
  *   ramsum	 checksum 8 MiB of RAM now and again after the last step
  *
@@ -66,20 +84,21 @@
 #define RAMSUM_SIZE	(8UL << 20)
 
 static sigjmp_buf probe_env;
-static volatile sig_atomic_t sigbus_count;
-static volatile uintptr_t sigbus_addr;
-static volatile int sigbus_code;
+static volatile sig_atomic_t fault_count;
+static volatile uintptr_t fault_addr;
+static volatile int fault_signo;
+static volatile int fault_code;
 static int devmem = -1;
 static long page_size;
 static int failures;
 
-static void on_sigbus(int sig, siginfo_t *info, void *uctx)
+static void on_fault(int sig, siginfo_t *info, void *uctx)
 {
-	(void)sig;
 	(void)uctx;
-	sigbus_count++;
-	sigbus_addr = (uintptr_t)info->si_addr;
-	sigbus_code = info->si_code;
+	fault_count++;
+	fault_signo = sig;
+	fault_addr = (uintptr_t)info->si_addr;
+	fault_code = info->si_code;
 	siglongjmp(probe_env, 1);
 }
 
@@ -115,8 +134,9 @@ static volatile uint32_t *map_phys(uint64_t addr, void **base)
 
 /*
  * One access in a fresh sigsetjmp frame. Returns 0 when it completed,
- * 1 when it raised SIGBUS at the expected address with BUS_OBJERR (what
- * arm64 Linux sends for a synchronous external abort), -1 otherwise.
+ * 1 when it raised SIGSEGV at the expected address with SEGV_ACCERR (what
+ * arm64 Linux sends a task for an abort pKVM injects after a host stage-2
+ * fault, see do_page_fault()), -1 otherwise.
  */
 static int try_access(uint64_t addr, int write, uint32_t *val)
 {
@@ -128,8 +148,9 @@ static int try_access(uint64_t addr, int write, uint32_t *val)
 	if (!p)
 		return -1;
 
-	sigbus_addr = 0;
-	sigbus_code = 0;
+	fault_addr = 0;
+	fault_signo = 0;
+	fault_code = 0;
 	if (sigsetjmp(probe_env, 1) == 0) {
 		if (write)
 			*p = 0;
@@ -137,8 +158,8 @@ static int try_access(uint64_t addr, int write, uint32_t *val)
 			*val = *p;
 		ret = 0;
 	} else {
-		ret = sigbus_addr == (uintptr_t)p &&
-		      sigbus_code == BUS_OBJERR ? 1 : -1;
+		ret = fault_addr == (uintptr_t)p && fault_signo == SIGSEGV &&
+		      fault_code == SEGV_ACCERR ? 1 : -1;
 	}
 	munmap(base, page_size);
 	return ret;
@@ -157,22 +178,90 @@ static void step_deny(uint64_t addr, int write)
 	uint32_t val = 0;
 	int ret = try_access(addr, write, &val);
 
-	report(ret == 1, "%s 0x%" PRIx64 " denied with SIGBUS (external abort)%s",
+	report(ret == 1, "%s 0x%" PRIx64 " denied with SIGSEGV (SEGV_ACCERR)%s",
 	       write ? "write" : "read", addr,
 	       ret == 0 ? " (but it completed)" :
-	       ret < 0 ? " (mapping failed, or wrong fault address or code)" : "");
+	       ret < 0 ? " (mapping failed, or wrong signal, address or code)" : "");
 }
 
 static void step_storm(uint64_t addr, long n)
 {
-	sig_atomic_t before = sigbus_count;
+	sig_atomic_t before = fault_count;
 	long i, denied = 0;
 	uint32_t val;
 
 	for (i = 0; i < n; i++)
 		denied += try_access(addr, i & 1, &val) == 1;
-	report(denied == n && sigbus_count - before == n,
+	report(denied == n && fault_count - before == n,
 	       "storm 0x%" PRIx64 ": %ld of %ld accesses denied", addr, denied, n);
+}
+
+static int read_tainted(unsigned long *taint)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open("/proc/sys/kernel/tainted", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	*taint = strtoul(buf, NULL, 0);
+	return 0;
+}
+
+/*
+ * The kernel copies from and to a user buffer that is a /dev/mem mapping of
+ * ADDR: write(2) to a pipe reads the page, read(2) from the pipe writes it
+ * (the same 4 bytes it holds, so a device sees its own value back).
+ */
+static void step_uaccess(uint64_t addr, int must_fault)
+{
+	unsigned long taint_before = ~0UL, taint_after = ~0UL;
+	uint32_t word = 0;
+	volatile uint32_t *p;
+	ssize_t w, r = -1;
+	int fds[2], werr, rerr = 0;
+	void *base;
+
+	p = map_phys(addr, &base);
+	if (!p || pipe(fds)) {
+		report(0, "uaccess 0x%" PRIx64 ": no mapping or pipe", addr);
+		return;
+	}
+	read_tainted(&taint_before);
+	errno = 0;
+	w = write(fds[1], (const void *)p, sizeof(word));
+	werr = errno;
+	if (w != (ssize_t)sizeof(word) && must_fault) {
+		/* Give read(2) something to copy into the page. */
+		if (write(fds[1], &word, sizeof(word)) != (ssize_t)sizeof(word))
+			werr = -1;
+	}
+	if (w == (ssize_t)sizeof(word) || must_fault) {
+		errno = 0;
+		r = read(fds[0], (void *)p, sizeof(word));
+		rerr = errno;
+	}
+	read_tainted(&taint_after);
+	close(fds[0]);
+	close(fds[1]);
+	munmap(base, page_size);
+
+	if (must_fault)
+		report(w == -1 && werr == EFAULT && r == -1 && rerr == EFAULT &&
+		       taint_before == taint_after && taint_before != ~0UL,
+		       "uaccess 0x%" PRIx64 ": write(2) from it %zd (%s), read(2) into it %zd (%s), taint 0x%lx -> 0x%lx",
+		       addr, w, strerror(werr), r, strerror(rerr), taint_before,
+		       taint_after);
+	else
+		report(w == (ssize_t)sizeof(word) && r == (ssize_t)sizeof(word) &&
+		       taint_before == taint_after,
+		       "uaccess 0x%" PRIx64 ": write(2) from it %zd, read(2) into it %zd",
+		       addr, w, r);
 }
 
 /* The child's side of hammer: exit status 0 iff every access went right. */
@@ -335,6 +424,20 @@ static void step_kread(const char *addr, int must_die)
 		       "kernel read of %s completed", addr);
 }
 
+static void step_el2read(const char *addr, const char *want)
+{
+	char cmd[64], result[192], expect[64];
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "el2-read %s", addr);
+	ok = !selftest_result(cmd, result, sizeof(result));
+	snprintf(expect, sizeof(expect), ": 0x%08lx", strtoul(want, NULL, 0));
+	report(ok && strstr(result, expect) &&
+	       !strcmp(strstr(result, expect), expect),
+	       "the hypervisor reads %s through its own mapping (%s, want %s)",
+	       addr, result, want);
+}
+
 #define GUEST_CODE	0x10000UL
 #define GUEST_DEV	0x100000UL
 #define GUEST_EXIT	0x200000UL
@@ -348,37 +451,58 @@ static int set_reg(int vcpu, __u64 id, __u64 val)
 	return ioctl(vcpu, KVM_SET_ONE_REG, &reg);
 }
 
+#ifndef KVM_VM_TYPE_ARM_PROTECTED
+#define KVM_VM_TYPE_ARM_PROTECTED	(1UL << 31)
+#endif
+
+/* How a guest's read went. */
+struct guest_outcome {
+	int run_errno;		/* KVM_RUN failed with this, or 0 */
+	int read_exited;	/* the load itself exited to us as MMIO */
+	int served;		/* the guest read a value and reported it */
+	uint32_t val;
+	uint64_t exit_addr;
+};
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
 /*
- * A guest with two memslots: its code, and the page of ADDR mapped from
- * /dev/mem. It loads from the page and stores the value to an address
- * with no memslot, which exits to us as MMIO carrying the value.
- * Returns 0 with *val set when the guest read the page, 1 when KVM_RUN
- * failed with EFAULT (the host refused to map it), -1 otherwise.
+ * Run a fresh guest that loads from IPA @ipa and stores the value to an
+ * address with no memslot, which exits to us as MMIO carrying the value.
+ * With @dev_addr, a memslot at GUEST_DEV maps the page of @dev_addr from
+ * /dev/mem. @vm_type picks a normal or a protected VM. @before_run runs
+ * once the vCPU exists, before KVM_RUN (to arm the selftest's attacks).
+ * Returns 0 when the guest ran, -1 when it could not be set up.
  */
-static int guest_read(uint64_t addr, uint32_t *val)
+static int run_guest(unsigned long vm_type, uint64_t ipa, int map_dev,
+		     uint64_t dev_addr, const char *before_run,
+		     struct guest_outcome *out)
 {
 	static const uint32_t code[] = {
 		0xb9400020,	/* ldr w0, [x1] */
 		0xb9000040,	/* str w0, [x2] */
 		0x14000000,	/* b . */
 	};
-	uint64_t page = addr & ~(uint64_t)(page_size - 1);
+	uint64_t page = dev_addr & ~(uint64_t)(page_size - 1);
+	struct sigaction sa = { .sa_handler = on_alarm };
 	struct kvm_userspace_memory_region slot;
 	struct kvm_vcpu_init init;
 	struct kvm_run *run;
 	int kvm, vm, vcpu, ret = -1;
-	void *mem, *dev;
+	void *mem, *dev = NULL;
 	long run_size;
 
+	memset(out, 0, sizeof(*out));
 	kvm = open("/dev/kvm", O_RDWR);
 	if (kvm < 0)
 		return -1;
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	vm = ioctl(kvm, KVM_CREATE_VM, vm_type);
 	mem = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	dev = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
-		   (off_t)page);
-	if (vm < 0 || mem == MAP_FAILED || dev == MAP_FAILED)
+	if (vm < 0 || mem == MAP_FAILED)
 		goto out;
 	memcpy(mem, code, sizeof(code));
 
@@ -387,11 +511,17 @@ static int guest_read(uint64_t addr, uint32_t *val)
 		.userspace_addr = (__u64)mem };
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot))
 		goto out;
-	slot = (struct kvm_userspace_memory_region){ .slot = 1,
-		.guest_phys_addr = GUEST_DEV, .memory_size = page_size,
-		.userspace_addr = (__u64)dev };
-	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot))
-		goto out;
+	if (map_dev) {
+		dev = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   devmem, (off_t)page);
+		if (dev == MAP_FAILED)
+			goto out;
+		slot = (struct kvm_userspace_memory_region){ .slot = 1,
+			.guest_phys_addr = GUEST_DEV, .memory_size = page_size,
+			.userspace_addr = (__u64)dev };
+		if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot))
+			goto out;
+	}
 
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	if (vcpu < 0 || ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) ||
@@ -402,20 +532,46 @@ static int guest_read(uint64_t addr, uint32_t *val)
 	if (run == MAP_FAILED ||
 	    set_reg(vcpu, CORE_REG(regs.pc), GUEST_CODE) ||
 	    set_reg(vcpu, CORE_REG(regs.pstate), 0x3c5) ||
-	    set_reg(vcpu, CORE_REG(regs.regs[1]), GUEST_DEV + (addr - page)) ||
+	    set_reg(vcpu, CORE_REG(regs.regs[1]), ipa) ||
 	    set_reg(vcpu, CORE_REG(regs.regs[2]), GUEST_EXIT))
 		goto out;
+	if (before_run && selftest_command(before_run))
+		goto out;
 
+	/* A guest that got the device would spin at "b ." for ever. */
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(5);
 	if (ioctl(vcpu, KVM_RUN, 0)) {
-		ret = errno == EFAULT ? 1 : -1;
-	} else if (run->exit_reason == KVM_EXIT_MMIO &&
-		   run->mmio.phys_addr == GUEST_EXIT && run->mmio.is_write) {
-		memcpy(val, run->mmio.data, sizeof(*val));
-		ret = 0;
+		out->run_errno = errno;
+	} else if (run->exit_reason == KVM_EXIT_MMIO) {
+		out->exit_addr = run->mmio.phys_addr;
+		if (run->mmio.phys_addr == GUEST_EXIT && run->mmio.is_write) {
+			memcpy(&out->val, run->mmio.data, sizeof(out->val));
+			out->served = 1;
+		} else if (run->mmio.phys_addr == ipa && !run->mmio.is_write) {
+			out->read_exited = 1;
+		}
 	}
+	alarm(0);
+	ret = 0;
 out:
+	if (dev && dev != MAP_FAILED)
+		munmap(dev, page_size);
 	close(kvm);
 	return ret;
+}
+
+/* Old interface of the guest steps: 0 read, 1 refused, -1 otherwise. */
+static int guest_read(uint64_t addr, uint32_t *val)
+{
+	struct guest_outcome out;
+
+	if (run_guest(0, GUEST_DEV + (addr & (page_size - 1)), 1, addr, NULL, &out))
+		return -1;
+	*val = out.val;
+	if (out.served)
+		return 0;
+	return out.run_errno ? 1 : -1;
 }
 
 static void step_guest(uint64_t addr, int must_refuse)
@@ -424,12 +580,59 @@ static void step_guest(uint64_t addr, int must_refuse)
 	int ret = guest_read(addr, &val);
 
 	if (must_refuse)
-		report(ret == 1, "guest read of 0x%" PRIx64 " refused by the host (%s)",
+		report(ret == 1, "guest read of 0x%" PRIx64 " through a memslot refused (%s)",
 		       addr, ret == 0 ? "but the guest read it" :
-		       ret == 1 ? "KVM_RUN: EFAULT" : "the guest did not run");
+		       ret == 1 ? "KVM_RUN failed" : "the guest did not run");
 	else
 		report(ret == 0, "guest read of 0x%" PRIx64 " served (value 0x%08x)",
 		       addr, val);
+}
+
+/*
+ * The selftest's attacks on a fresh guest: see the plan's "attack" step.
+ * share and hcr use a normal VM, donate a protected one.
+ */
+static void step_attack(const char *what, const char *addr)
+{
+	int donate = !strcmp(what, "donate"), hcr = !strcmp(what, "hcr");
+	uint64_t phys = strtoull(addr, NULL, 0);
+	char cmd[64], result[192] = "";
+	struct guest_outcome out;
+	uint64_t ipa;
+	int ret;
+
+	if (hcr) {
+		snprintf(cmd, sizeof(cmd), "attack-hcr 0");
+		ipa = phys;
+	} else {
+		snprintf(cmd, sizeof(cmd), "attack-%s %s", what, addr);
+		ipa = GUEST_DEV + (phys & (page_size - 1));
+	}
+	ret = run_guest(donate ? KVM_VM_TYPE_ARM_PROTECTED : 0, ipa, 0, 0, cmd, &out);
+	if (!ret) {
+		int fd = open(SELFTEST, O_RDONLY);
+		int n = fd < 0 ? -1 : read(fd, result, sizeof(result) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		result[n > 0 ? n : 0] = '\0';
+		result[strcspn(result, "\n")] = '\0';
+	}
+
+	if (hcr)
+		report(!ret && strstr(result, "HCR_EL2.VM cleared") &&
+		       out.read_exited && !out.served,
+		       "guest with HCR_EL2.VM cleared by the host cannot reach 0x%" PRIx64 " (%s; guest %s)",
+		       phys, result, out.served ? "read the device" :
+		       out.read_exited ? "faulted to the host" :
+		       out.run_errno ? "did not run" : "stuck");
+	else
+		report(!ret && strstr(result, ": -1 ") && !out.served,
+		       "__pkvm_host_%s_guest of 0x%" PRIx64 " refused at EL2 (%s; guest %s)",
+		       what, phys, result,
+		       out.served ? "read the page" :
+		       out.read_exited ? "faulted to the host" :
+		       out.run_errno ? "stopped" : "stuck");
 }
 
 static void step_cat(const char *path)
@@ -473,8 +676,8 @@ static unsigned char *ram_buffer;
 
 /*
  * 8 MiB of RAM the test owns, filled with a pattern. (Kernel text would be
- * a nicer target, but the hyp sections sit inside it, and a host read of
- * hyp-owned memory is a hypervisor panic in 6.12 by design.)
+ * a nicer target, but the hyp sections sit inside it, and the host cannot
+ * read hyp-owned memory.)
  */
 static uint64_t ram_checksum(void)
 {
@@ -540,6 +743,20 @@ static void run_plan(char *plan)
 			step_guest(strtoull(arg, NULL, 0), 1);
 		} else if (!strcmp(step, "guestok") && arg) {
 			step_guest(strtoull(arg, NULL, 0), 0);
+		} else if (!strcmp(step, "uaccess") && arg) {
+			step_uaccess(strtoull(arg, NULL, 0), 1);
+		} else if (!strcmp(step, "uaccessok") && arg) {
+			step_uaccess(strtoull(arg, NULL, 0), 0);
+		} else if (!strcmp(step, "el2read") && arg && strchr(arg, ':')) {
+			char *val = strchr(arg, ':');
+
+			*val++ = '\0';
+			step_el2read(arg, val);
+		} else if (!strcmp(step, "attack") && arg && strchr(arg, ':')) {
+			char *addr = strchr(arg, ':');
+
+			*addr++ = '\0';
+			step_attack(arg, addr);
 		} else if (!strcmp(step, "cat") && arg) {
 			step_cat(arg);
 		} else if (!strcmp(step, "ramsum")) {
@@ -593,7 +810,7 @@ static char *plan_from_cmdline(void)
 
 int main(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO };
 	cpu_set_t boot_cpu;
 	char *plan;
 
@@ -604,6 +821,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	page_size = sysconf(_SC_PAGESIZE);
+	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 	printf("PKVMTEST start (page size %ld)\n", page_size);
 

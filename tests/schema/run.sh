@@ -17,7 +17,7 @@
 #     does reject a bad case;
 #   - a whole QEMU virt DT, tagged with fdtput (skipped without qemu);
 #   - the vendor-prefix patch (skipped without a kernel source: $KSRC or
-#     /usr/src/linux-source-6.12.tar.xz).
+#     the pristine base tree the kernel build unpacks, build/src/linux.pristine).
 #
 # Output: one line per check, "ok - <name>" or "not ok - <name> (<why>)";
 # exit status 0 iff every check passed.  V=1 prints dt-validate's output.
@@ -167,8 +167,8 @@ vp=Documentation/devicetree/bindings/vendor-prefixes.yaml
 mkdir -p "$w/k/${vp%/*}"
 if [ -n "${KSRC:-}" ] && [ -f "$KSRC/$vp" ]; then
 	cp "$KSRC/$vp" "$w/k/$vp"
-elif [ -f /usr/src/linux-source-6.12.tar.xz ]; then
-	tar -xJOf /usr/src/linux-source-6.12.tar.xz "linux-source-6.12/$vp" >"$w/k/$vp" 2>/dev/null
+elif [ -f "$top/build/src/linux.pristine/$vp" ]; then
+	cp "$top/build/src/linux.pristine/$vp" "$w/k/$vp"
 fi
 if [ -s "$w/k/$vp" ]; then
 	mkdir -p "$w/vu" "$w/vp"

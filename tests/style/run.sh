@@ -15,7 +15,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-src=${SRC_DIR:-$top/build/src/linux-6.12}
+src=${SRC_DIR:-$top/build/src/linux}
 obj=${OBJ_DIR:-$top/build/kernel-4k}
 failed=0
 
@@ -54,7 +54,7 @@ done < "$top/patches/series"
 objs=(arch/arm64/kvm/pkvm_protected_mmio.o arch/arm64/kvm/pkvm_mmio_fdt.o
       arch/arm64/kvm/pkvm_protected_mmio_selftest.o
       arch/arm64/kvm/pkvm_mmio_fdt_test.o
-      arch/arm64/kvm/pkvm.o arch/arm64/kvm/mmu.o arch/arm64/kvm/arm.o
+      arch/arm64/kvm/pkvm.o arch/arm64/kvm/arm.o
       arch/arm64/kvm/hyp/pgtable.o)
 hyp=(protected_mmio setup mem_protect hyp-main)
 ours='pkvm_protected_mmio|pkvm_mmio_fdt|kvm_pkvm_mmio|nvhe/protected_mmio'

@@ -25,7 +25,7 @@ out=$top/build/unit
 kvm=${PKVM_MMIO_FDT_DIR:-$top/kernel/arch/arm64/kvm}
 fixtures=$top/tests/fixtures
 corpus=$top/tests/fuzz/corpus
-kernel_libfdt=$top/build/src/linux-6.12/scripts/dtc/libfdt
+kernel_libfdt=$top/build/src/linux/scripts/dtc/libfdt
 
 mode=suite
 case "${1:-}" in

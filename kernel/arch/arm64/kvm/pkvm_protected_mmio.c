@@ -349,30 +349,6 @@ void __init pkvm_protected_mmio_report_ignored(void)
 			 nr);
 }
 
-/**
- * pkvm_protected_mmio_pfn() - Is @pfn in a protected region?
- * @pfn:	a host physical frame number
- *
- * In 6.12 the host builds the stage-2 of normal guests itself and the
- * hypervisor does not check it, so the host must not hand a protected page
- * to a guest (a VM_PFNMAP memslot over /dev/mem would). This only holds
- * for an uncompromised host kernel.
- */
-bool pkvm_protected_mmio_pfn(u64 pfn)
-{
-	unsigned int i;
-
-	for (i = 0; i < pkvm_protected_nr_srcs; i++) {
-		const struct pkvm_protected_src *src = &pkvm_protected_srcs[i];
-
-		if (pfn >= src->start >> PAGE_SHIFT &&
-		    pfn < (src->start + src->size) >> PAGE_SHIFT)
-			return true;
-	}
-
-	return false;
-}
-
 static u64 protected_mmio_stat(enum pkvm_protected_mmio_stat stat, u64 idx)
 {
 	return kvm_call_hyp_nvhe(__pkvm_protected_mmio_stat, stat, idx);

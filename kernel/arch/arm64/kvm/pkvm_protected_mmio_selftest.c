@@ -41,6 +41,19 @@
  *		 control, and the second share proves the reclaim gave the page
  *		 back to the host
  *
+ *   el2-read PHYS
+ *		 the hypervisor reads the 32-bit register at PHYS through the
+ *		 mapping it made of the protected region: what an EL2 handler
+ *		 of the device would see
+ *   attack-share PHYS, attack-donate PHYS, attack-hcr 0
+ *		 on the next entry into a guest (from any task), act as a
+ *		 compromised host kernel would: hand the page of PHYS to the
+ *		 guest at IPA SELFTEST_ATTACK_GFN with __pkvm_host_share_guest
+ *		 (a normal VM) or __pkvm_host_donate_guest (a protected VM),
+ *		 or clear HCR_EL2.VM in the host's copy of the vCPU, so that
+ *		 the guest would run without stage-2 if the hypervisor took
+ *		 it. The result names what was done and what EL2 returned.
+ *
  * FF-A needs firmware that speaks it: the boot tests use tests/firmware,
  * whose FW_SIP_FFA_SEEN call counts the MEM_SHARE and MEM_LEND calls that
  * reached EL3 and how often an address was in their ranges.
@@ -59,6 +72,7 @@
 #include <linux/uaccess.h>
 
 #include <asm/kvm_asm.h>
+#include <asm/kvm_emulate.h>
 #include <asm/kvm_mmu.h>
 #include <asm/kvm_pkvm_mmio.h>
 
@@ -308,22 +322,28 @@ static int selftest_init_vm(bool pgd_at_phys, phys_addr_t phys)
 	struct kvm *kvm;
 	int ret = -ENOMEM;
 
-	kvm = kzalloc(sizeof(*kvm), GFP_KERNEL);
+	kvm = kzalloc_obj(*kvm);
 	vm = alloc_pages_exact(vm_size, GFP_KERNEL | __GFP_ZERO);
 	pgd = alloc_pages_exact(SELFTEST_PGD_SIZE, GFP_KERNEL | __GFP_ZERO);
 	if (!kvm || !vm || !pgd)
 		goto out_free;
 	/* What the hypervisor reads of the host's struct kvm. */
 	kvm->created_vcpus = 1;
+	ret = kvm_call_hyp_nvhe(__pkvm_reserve_vm);
+	if (ret < 0)
+		goto out_free;
+	kvm->arch.pkvm.handle = ret;
 	ret = kvm_share_hyp(kvm, kvm + 1);
 	if (ret)
-		goto out_free;
+		goto out_unreserve;
 
 	ret = kvm_call_hyp_nvhe(__pkvm_init_vm, kvm, pgd_at_phys ? vm : target,
 				pgd_at_phys ? target : pgd);
 	if (ret >= 0)
 		return -EBUSY;
 	kvm_unshare_hyp(kvm, kvm + 1);
+out_unreserve:
+	kvm_call_hyp_nvhe(__pkvm_unreserve_vm, kvm->arch.pkvm.handle);
 
 	/* Both must be the host's again. */
 	memset(vm, 0x5a, vm_size);
@@ -335,6 +355,97 @@ out_free:
 		free_pages_exact(vm, vm_size);
 	kfree(kvm);
 	return ret;
+}
+
+/* Where the attacks put a page in the guest: the probe's GUEST_DEV. */
+#define SELFTEST_ATTACK_GFN	(SZ_1M >> PAGE_SHIFT)
+
+enum selftest_attack {
+	SELFTEST_ATTACK_NONE,
+	SELFTEST_ATTACK_SHARE,
+	SELFTEST_ATTACK_DONATE,
+	SELFTEST_ATTACK_HCR,
+};
+
+static int selftest_attack;
+static phys_addr_t selftest_attack_phys;
+
+/**
+ * pkvm_protected_mmio_selftest_vcpu_enter() - Act as a compromised host.
+ * @vcpu:	the vCPU about to enter the guest, loaded, IRQs off
+ *
+ * Carries out the attack armed through debugfs, once.
+ */
+void pkvm_protected_mmio_selftest_vcpu_enter(struct kvm_vcpu *vcpu)
+{
+	/* Fully ordered: pairs with the release that armed the attack. */
+	int attack = xchg(&selftest_attack, SELFTEST_ATTACK_NONE);
+	phys_addr_t phys = selftest_attack_phys;
+	int ret;
+
+	switch (attack) {
+	case SELFTEST_ATTACK_SHARE:
+		ret = kvm_call_hyp_nvhe(__pkvm_host_share_guest,
+					phys >> PAGE_SHIFT, SELFTEST_ATTACK_GFN,
+					1, KVM_PGTABLE_PROT_RWX);
+		snprintf(selftest_result, sizeof(selftest_result),
+			 "attack-share %pa: %d at EL2\n", &phys, ret);
+		break;
+	case SELFTEST_ATTACK_DONATE:
+		ret = kvm_call_hyp_nvhe(__pkvm_host_donate_guest,
+					phys >> PAGE_SHIFT, SELFTEST_ATTACK_GFN);
+		snprintf(selftest_result, sizeof(selftest_result),
+			 "attack-donate %pa: %d at EL2 (protected VM: %d)\n",
+			 &phys, ret, kvm_vm_is_protected(vcpu->kvm));
+		break;
+	case SELFTEST_ATTACK_HCR:
+		vcpu->arch.hcr_el2 &= ~HCR_VM;
+		snprintf(selftest_result, sizeof(selftest_result),
+			 "attack-hcr: HCR_EL2.VM cleared in the host's vCPU (hcr_el2 0x%llx)\n",
+			 vcpu->arch.hcr_el2);
+		break;
+	default:
+		return;
+	}
+}
+
+static int selftest_attack_command(const char *cmd, phys_addr_t arg)
+{
+	int attack;
+
+	if (!strcmp(cmd, "attack-share"))
+		attack = SELFTEST_ATTACK_SHARE;
+	else if (!strcmp(cmd, "attack-donate"))
+		attack = SELFTEST_ATTACK_DONATE;
+	else if (!strcmp(cmd, "attack-hcr"))
+		attack = SELFTEST_ATTACK_HCR;
+	else
+		return -ENOENT;
+
+	mutex_lock(&selftest_lock);
+	snprintf(selftest_result, sizeof(selftest_result),
+		 "%s: armed, no guest entered yet\n", cmd);
+	selftest_attack_phys = arg;
+	/* The vCPU that takes the attack must see its address with it. */
+	smp_store_release(&selftest_attack, attack);
+	mutex_unlock(&selftest_lock);
+	return 0;
+}
+
+static int selftest_el2_read(phys_addr_t phys)
+{
+	u64 ret = kvm_call_hyp_nvhe(__pkvm_protected_mmio_stat,
+				    PKVM_PROTECTED_MMIO_STAT_SELFTEST_READ, phys);
+
+	mutex_lock(&selftest_lock);
+	if (ret & PKVM_PROTECTED_MMIO_SELFTEST_READ_OK)
+		snprintf(selftest_result, sizeof(selftest_result),
+			 "el2-read %pa: 0x%08x\n", &phys, (u32)ret);
+	else
+		snprintf(selftest_result, sizeof(selftest_result),
+			 "el2-read %pa: not a protected register\n", &phys);
+	mutex_unlock(&selftest_lock);
+	return 0;
 }
 
 static int selftest_ffa_command(const char *cmd, int nargs, phys_addr_t arg)
@@ -422,8 +533,13 @@ static ssize_t selftest_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 
 	ret = selftest_hypercall(cmd, arg);
+	if (ret == -ENOENT)
+		ret = selftest_attack_command(cmd, arg);
 	if (ret != -ENOENT)
 		return ret ? ret : len;
+
+	if (!strcmp(cmd, "el2-read"))
+		return selftest_el2_read(arg) ?: len;
 
 	if (!strcmp(cmd, "read")) {
 		va = ioremap(arg & PAGE_MASK, PAGE_SIZE);

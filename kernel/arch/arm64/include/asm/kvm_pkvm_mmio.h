@@ -20,9 +20,14 @@
 
 #define PKVM_PROTECTED_MMIO_MAX_REGIONS	CONFIG_PKVM_PROTECTED_MMIO_MAX_REGIONS
 
+/*
+ * One region: the host fills in @pfn and @nr_pages, the hypervisor @hyp_va,
+ * where it mapped the region for itself.
+ */
 struct pkvm_protected_reg {
 	u64 pfn;
 	u64 nr_pages;
+	u64 hyp_va;
 };
 
 /* Figures __pkvm_protected_mmio_stat() reports to the host. */
@@ -32,7 +37,11 @@ enum pkvm_protected_mmio_stat {
 	PKVM_PROTECTED_MMIO_STAT_HOST_TABLES,	/* host stage-2 table pages added */
 	PKVM_PROTECTED_MMIO_STAT_PROTECT_TICKS,	/* counter ticks, bench kernels */
 	PKVM_PROTECTED_MMIO_STAT_INIT_TICKS,	/* counter ticks, bench kernels */
+	PKVM_PROTECTED_MMIO_STAT_SELFTEST_READ,	/* EL2 readl of a PA, test kernels */
 };
+
+/* Set in a SELFTEST_READ answer when the read was done. */
+#define PKVM_PROTECTED_MMIO_SELFTEST_READ_OK	BIT_ULL(63)
 
 extern struct pkvm_protected_reg
 	kvm_nvhe_sym(pkvm_protected_regs)[PKVM_PROTECTED_MMIO_MAX_REGIONS];
@@ -191,7 +200,8 @@ int __init pkvm_protected_mmio_discover(void);
 void __init pkvm_protected_mmio_report_ignored(void);
 void __init pkvm_protected_mmio_finalize(void);
 void __init pkvm_protected_mmio_selftest_init(void);
-bool pkvm_protected_mmio_pfn(u64 pfn);
+struct kvm_vcpu;
+void pkvm_protected_mmio_selftest_vcpu_enter(struct kvm_vcpu *vcpu);
 #endif
 
 #endif /* __ARM64_KVM_PKVM_MMIO_H__ */

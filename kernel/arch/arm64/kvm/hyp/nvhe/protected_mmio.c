@@ -4,17 +4,23 @@
  *
  * The host lists, before it is deprivileged, the MMIO regions the device
  * tree reserves for the hypervisor. At init the hypervisor maps each of them
- * as device memory in its own stage-1 and marks the whole range hyp-owned in
- * the host stage-2, with block-level annotations wherever alignment allows.
- * From then on a host access faults to EL2, where it is turned into a
- * synchronous external abort for the host: the access fails, the host (and
- * the hypervisor) keep running.
+ * as device memory in its own stage-1, records where, and marks the whole
+ * range hyp-owned in the host stage-2 with a pinned annotation, in blocks
+ * wherever alignment allows. From then on a host access faults to EL2 and
+ * handle_host_mem_abort() hands the host an abort, as for any other page the
+ * host does not own.
+ *
+ * Why blocks rather than pkvm_create_mappings() and fix_host_ownership(),
+ * which work page by page: a 1 GiB region would then cost 2 MiB of page
+ * tables in each of the two page tables and a walk of 262144 pages at boot,
+ * and the hyp linear map does not cover MMIO far from RAM. A region is never
+ * transitioned page by page, so nothing is lost by annotating it whole, and
+ * the page-table code itself refuses to split or drop a pinned annotation.
  */
 
 #include <linux/kvm_host.h>
 #include <linux/nospec.h>
 
-#include <asm/kvm_emulate.h>
 #include <asm/kvm_hyp.h>
 #include <asm/kvm_mmu.h>
 #include <asm/kvm_pgtable.h>
@@ -56,12 +62,12 @@ static u64 bench_now(void)
 	return read_sysreg(cntpct_el0);
 }
 
-void pkvm_protected_mmio_init_begin(void)
+void pkvm_protected_mmio_bench_init_begin(void)
 {
 	pkvm_init_ticks = bench_now();
 }
 
-void pkvm_protected_mmio_init_end(void)
+void pkvm_protected_mmio_bench_init_end(void)
 {
 	pkvm_init_ticks = bench_now() - pkvm_init_ticks;
 }
@@ -108,6 +114,7 @@ static bool overlaps_memory(u64 start, u64 end, bool hyp_va)
  */
 static int check_protected_regs(void)
 {
+	u64 pa_end = BIT(host_mmu.pgt.ia_bits);
 	unsigned int i;
 
 	if (pkvm_protected_nr_regs > PKVM_PROTECTED_MMIO_MAX_REGIONS)
@@ -116,7 +123,8 @@ static int check_protected_regs(void)
 	for (i = 0; i < pkvm_protected_nr_regs; i++) {
 		struct pkvm_protected_reg *reg = &pkvm_protected_regs[i];
 
-		if (!reg->nr_pages || reg_end(reg) <= reg_start(reg))
+		if (!reg->nr_pages || reg->pfn >= pa_end >> PAGE_SHIFT ||
+		    reg->nr_pages > (pa_end >> PAGE_SHIFT) - reg->pfn)
 			return -EINVAL;
 		if (i && reg_start(reg) < reg_end(reg - 1))
 			return -EINVAL;
@@ -150,6 +158,7 @@ static u64 count_tables(struct kvm_pgtable *pgt, u64 addr, u64 size)
 	return nr_tables;
 }
 
+/* The region holding @addr, or -1. The table is sorted and disjoint. */
 static int find_protected_reg(u64 addr)
 {
 	int lo = 0, hi = pkvm_protected_nr_regs;
@@ -169,15 +178,6 @@ static int find_protected_reg(u64 addr)
 	return -1;
 }
 
-/*
- * Map every region as device memory in the hyp stage-1. Called from
- * recreate_hyp_mappings(), while the early allocator hands out the pages
- * reserved by hyp_s1_pgtable_pages().
- *
- * The private VA range hands out addresses with no particular alignment; to
- * let the VA use the same blocks as the PA, the mapping starts at the first
- * VA congruent to the PA modulo the largest block the region can use.
- */
 static int hyp_map(unsigned long va, u64 size, u64 phys)
 {
 	u64 off;
@@ -196,22 +196,22 @@ static int hyp_map(unsigned long va, u64 size, u64 phys)
 	return 0;
 }
 
-int pkvm_protected_mmio_map_hyp(void)
+/*
+ * Map every region as device memory in the hyp stage-1 and record its VA.
+ *
+ * The private VA range hands out addresses with no particular alignment; to
+ * let the VA use the same blocks as the PA, each mapping starts at the first
+ * VA congruent to the PA modulo the largest block the region can use, from
+ * a base aligned as pkvm_mmio_tables() assumed when the host sized the
+ * budget. This VA range is used by nothing else.
+ */
+static int map_hyp(void)
 {
 	u64 base_align = kvm_granule_size(pkvm_pgtable.start_level + 1);
-	u64 start = bench_now();
 	unsigned long cursor, unused;
 	unsigned int i;
 	int ret;
 
-	ret = check_protected_regs();
-	if (ret || !pkvm_protected_nr_regs)
-		return ret;
-
-	/*
-	 * Lay the regions out from a fresh, aligned base, as the host assumed
-	 * when it sized the budget: this VA range is used by nothing else.
-	 */
 	ret = pkvm_alloc_private_va_range(0, &cursor);
 	if (!ret && !IS_ALIGNED(cursor, base_align))
 		ret = pkvm_alloc_private_va_range(ALIGN(cursor, base_align) - cursor,
@@ -229,12 +229,7 @@ int pkvm_protected_mmio_map_hyp(void)
 		ret = pkvm_alloc_private_va_range(va + size - cursor, &unused);
 		if (ret)
 			return ret;
-		/*
-		 * On a 16K kernel built for 52-bit VA running on a CPU without
-		 * LPA2, 6.12 puts the private VA range on the hyp linear map:
-		 * a region there would clash with memory later shared with
-		 * the hypervisor. Refuse.
-		 */
+		/* A region there would alias memory shared with us later. */
 		if (overlaps_memory(va, va + size, true))
 			return -EINVAL;
 
@@ -245,10 +240,9 @@ int pkvm_protected_mmio_map_hyp(void)
 		hyp_spin_unlock(&pkvm_pgd_lock);
 		if (ret)
 			return ret;
+		reg->hyp_va = va;
 		cursor = va + size;
 	}
-
-	pkvm_protected_ticks += bench_now() - start;
 
 	/* Never eat the slack the other private mappings were given. */
 	if (pkvm_protected_hyp_tables > pkvm_protected_hyp_tables_budget)
@@ -262,11 +256,10 @@ static int host_protect(u64 addr, u64 size)
 	int ret;
 
 	if (!per_page())
-		return host_stage2_protect_mmio_locked(addr, size, true);
+		return host_stage2_protect_mmio_locked(addr, size);
 
 	for (off = 0; off < size; off += PAGE_SIZE) {
-		ret = host_stage2_protect_mmio_locked(addr + off, PAGE_SIZE,
-						      false);
+		ret = host_stage2_protect_mmio_locked(addr + off, PAGE_SIZE);
 		if (ret)
 			return ret;
 	}
@@ -274,23 +267,20 @@ static int host_protect(u64 addr, u64 size)
 }
 
 /*
- * Take every region away from the host: the host stage-2 says "owned by
- * hyp" for the whole range. Called once the host stage-2 exists and before
- * any CPU runs the host under it, so the ranges hold no host mappings yet.
+ * Take every region away from the host. Called before any CPU runs the
+ * host under its stage-2, so the ranges hold no host mappings yet.
  *
  * Running out of table pages here means the reservation was miscomputed;
  * it fails pKVM init instead of leaving part of a region reachable.
  */
-int pkvm_protected_mmio_take_from_host(void)
+static int take_from_host(void)
 {
-	u64 start = bench_now();
 	unsigned int i;
 	int ret = 0;
 
 	hyp_spin_lock(&host_mmu.lock);
 	for (i = 0; i < pkvm_protected_nr_regs; i++) {
 		struct pkvm_protected_reg *reg = &pkvm_protected_regs[i];
-
 		u64 size = reg_end(reg) - reg_start(reg);
 
 		pkvm_protected_host_tables -= count_tables(&host_mmu.pgt,
@@ -303,136 +293,67 @@ int pkvm_protected_mmio_take_from_host(void)
 	}
 	hyp_spin_unlock(&host_mmu.lock);
 
-	pkvm_protected_ticks += bench_now() - start;
 	if (!ret && pkvm_protected_host_tables > pkvm_protected_host_tables_budget)
 		ret = -ENOMEM;
 	return ret;
 }
 
-/*
- * Unmap the host's MMIO mappings in [start, end) to recycle table pages,
- * stepping over the protected regions: their annotations are the only
- * record that the host may not map them, and unmapping would erase it.
+/**
+ * pkvm_protected_mmio_init() - Map the regions for EL2, take them from the host.
+ *
+ * Called from __pkvm_init_finalise() once the hypervisor runs on its own
+ * page tables and the host stage-2 reflects the hypervisor's memory, before
+ * any CPU runs the host under that stage-2. Any failure fails pKVM init:
+ * protecting part of what the platform asked for is not an option.
+ *
+ * Return: 0 on success, a negative error code otherwise.
  */
-int host_stage2_unmap_dev_range(struct kvm_pgtable *pgt, u64 start, u64 end)
+int pkvm_protected_mmio_init(void)
 {
-	unsigned int i;
+	u64 start = bench_now();
 	int ret;
 
-	for (i = 0; i < pkvm_protected_nr_regs && start < end; i++) {
-		struct pkvm_protected_reg *reg = &pkvm_protected_regs[i];
+	ret = check_protected_regs();
+	if (ret || !pkvm_protected_nr_regs)
+		return ret;
 
-		if (reg_end(reg) <= start)
-			continue;
-		if (reg_start(reg) >= end)
-			break;
-		if (reg_start(reg) > start) {
-			ret = kvm_pgtable_stage2_unmap(pgt, start,
-						       reg_start(reg) - start);
-			if (ret)
-				return ret;
-		}
-		start = reg_end(reg);
-	}
+	ret = map_hyp();
+	if (!ret)
+		ret = take_from_host();
 
-	if (start >= end)
-		return 0;
-
-	return kvm_pgtable_stage2_unmap(pgt, start, end - start);
-}
-
-/*
- * True when any page of [start, end) is protected. The table is sorted and
- * disjoint: find the first region that ends after @start. This runs on
- * every host stage-2 fault.
- */
-bool pkvm_protected_mmio_overlaps(u64 start, u64 end)
-{
-	unsigned int lo = 0, hi = pkvm_protected_nr_regs;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (reg_end(&pkvm_protected_regs[mid]) <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-
-	return lo < pkvm_protected_nr_regs &&
-	       reg_start(&pkvm_protected_regs[lo]) < end;
-}
-
-/*
- * Deliver a synchronous external abort to the host at the level it was
- * running at, as the hardware would for a bus error: the host's own fault
- * handling then sends SIGBUS to a task or oopses a kernel access. Reflecting
- * the stage-2 fault unchanged would show the host a translation fault on a
- * valid stage-1 mapping, which it would retry forever.
- */
-static void host_inject_sea(u64 esr_el2, u64 far)
-{
-	u64 spsr = read_sysreg_el2(SYS_SPSR);
-	u64 mode = spsr & (PSR_MODE_MASK | PSR_MODE32_BIT);
-	u64 sctlr = read_sysreg_el1(SYS_SCTLR);
-	bool iabt = ESR_ELx_EC(esr_el2) == ESR_ELx_EC_IABT_LOW;
-	u64 esr, offset, pstate;
-
-	if (mode == PSR_MODE_EL1h || mode == PSR_MODE_EL1t) {
-		esr = iabt ? ESR_ELx_EC_IABT_CUR : ESR_ELx_EC_DABT_CUR;
-		offset = mode == PSR_MODE_EL1h ? CURRENT_EL_SP_ELx_VECTOR :
-						 CURRENT_EL_SP_EL0_VECTOR;
-	} else {
-		esr = iabt ? ESR_ELx_EC_IABT_LOW : ESR_ELx_EC_DABT_LOW;
-		offset = (mode & PSR_MODE32_BIT) ? LOWER_EL_AArch32_VECTOR :
-						   LOWER_EL_AArch64_VECTOR;
-	}
-
-	esr = (esr << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | ESR_ELx_FSC_EXTABT;
-	if (!iabt)
-		esr |= esr_el2 & (ESR_ELx_WNR | ESR_ELx_CM);
-	if (esr_el2 & ESR_ELx_FnV)
-		esr |= ESR_ELx_FnV;
-	else
-		write_sysreg_el1(far, SYS_FAR);
-
-	write_sysreg_el1(esr, SYS_ESR);
-	write_sysreg_el1(read_sysreg_el2(SYS_ELR), SYS_ELR);
-	write_sysreg_el1(spsr, SYS_SPSR);
-
-	/* PSTATE on exception entry to EL1, as enter_exception64() builds it. */
-	pstate = spsr & (PSR_N_BIT | PSR_Z_BIT | PSR_C_BIT | PSR_V_BIT |
-			 PSR_DIT_BIT | PSR_PAN_BIT);
-	if (!(sctlr & SCTLR_EL1_SPAN))
-		pstate |= PSR_PAN_BIT;
-	if (sctlr & SCTLR_ELx_DSSBS)
-		pstate |= PSR_SSBS_BIT;
-	if (cpus_have_final_cap(ARM64_MTE))
-		pstate |= PSR_TCO_BIT;
-	pstate |= PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT | PSR_MODE_EL1h;
-
-	write_sysreg_el2(read_sysreg_el1(SYS_VBAR) + offset, SYS_ELR);
-	write_sysreg_el2(pstate, SYS_SPSR);
+	pkvm_protected_ticks = bench_now() - start;
+	return ret;
 }
 
 /**
- * host_protected_mmio_abort() - Handle a host stage-2 fault on protected MMIO.
- * @esr:	ESR_EL2 of the fault
- * @far:	FAR_EL2 of the fault
- * @addr:	faulting physical address
+ * pkvm_protected_mmio_hyp_va() - Where the hypervisor mapped a protected page.
+ * @phys:	a physical address
  *
- * Return: true when @addr is protected and the host was handed an abort.
+ * Return: the hyp VA of @phys, or 0 when @phys is not protected.
  */
-bool host_protected_mmio_abort(u64 esr, u64 far, u64 addr)
+unsigned long pkvm_protected_mmio_hyp_va(phys_addr_t phys)
 {
-	int i = find_protected_reg(addr);
+	int i = find_protected_reg(phys);
 
 	if (i < 0)
-		return false;
+		return 0;
 
-	atomic64_inc(&pkvm_protected_denied[i]);
-	host_inject_sea(esr, far);
-	return true;
+	return pkvm_protected_regs[i].hyp_va + (phys - reg_start(&pkvm_protected_regs[i]));
+}
+
+/**
+ * pkvm_protected_mmio_note_denied() - Count a host access the host stage-2 refused.
+ * @phys:	the faulting physical address
+ *
+ * Called from handle_host_mem_abort() for every fault it turns into an
+ * abort for the host; only those in a protected region are counted.
+ */
+void pkvm_protected_mmio_note_denied(phys_addr_t phys)
+{
+	int i = find_protected_reg(phys);
+
+	if (i >= 0)
+		atomic64_inc(&pkvm_protected_denied[i]);
 }
 
 /**
@@ -458,6 +379,15 @@ u64 __pkvm_protected_mmio_stat(u64 stat, u64 idx)
 		return pkvm_protected_ticks;
 	case PKVM_PROTECTED_MMIO_STAT_INIT_TICKS:
 		return pkvm_init_ticks;
+	case PKVM_PROTECTED_MMIO_STAT_SELFTEST_READ: {
+		unsigned long va = pkvm_protected_mmio_hyp_va(idx);
+
+		if (!IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_SELFTEST) || !va ||
+		    !IS_ALIGNED(idx, sizeof(u32)))
+			return 0;
+		return PKVM_PROTECTED_MMIO_SELFTEST_READ_OK |
+		       readl_relaxed((void __iomem *)va);
+	}
 	default:
 		return 0;
 	}
