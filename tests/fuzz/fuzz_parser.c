@@ -91,10 +91,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < sizeof(platforms) / sizeof(platforms[0]); i++)
 		run_pipeline(fdt, size, &platforms[i]);
 
-	/* The pipeline checked the size; the walk trusts the header. */
-	if (size >= sizeof(struct fdt_header) && fdt_totalsize(fdt) <= size &&
-	    pkvm_mmio_fdt_walk_regions(fdt, ignore_region, NULL, &err))
-		pkvm_mmio_format_error(fdt, &err, line, sizeof(line));
+	/* The pipeline checked the size; the walks trust the header. */
+	if (size >= sizeof(struct fdt_header) && fdt_totalsize(fdt) <= size) {
+		int skipped;
+
+		if (pkvm_mmio_fdt_walk_regions(fdt, ignore_region, NULL, &err))
+			pkvm_mmio_format_error(fdt, &err, line, sizeof(line));
+		pkvm_mmio_fdt_walk_all_regs(fdt, ignore_region, NULL, &skipped);
+	}
 
 	free(fdt);
 	return 0;

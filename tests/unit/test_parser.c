@@ -260,13 +260,80 @@ static int test_translate_errors(void)
 	CELLS("/soc", "ranges", 0x0, 0x0, 0x9000000, 0x10000,
 	      0x10000, 0x0, 0x9010000, 0x10000);
 	CELLS("/soc/dev", "reg", 0xf000, 0x2000);
-	if (walk_error(PKVM_MMIO_UNTRANSLATABLE, "/soc"))
+	if (walk_error(PKVM_MMIO_RANGES_STRADDLE, "/soc"))
 		return -1;
-	CHECK(err.has_range, "untranslatable without a range");
+	CHECK(err.has_range, "straddle without a range");
 	CHECK_EQ(err.base, 0xf000);
 	CHECK_EQ(err.size, 0x2000);
 	CHECK_EQ(err.reg_index, 0);
+
+	/* A base no window holds. */
+	CELLS("/soc/dev", "reg", 0x30000, 0x1000);
+	if (walk_error(PKVM_MMIO_UNTRANSLATABLE, "/soc"))
+		return -1;
+	CHECK_EQ(err.base, 0x30000);
 	return 0;
+}
+
+/*
+ * The first ranges entry that holds the base decides, as in
+ * of_bus_default_map(): Linux puts dev@0 of this bus at 0x1500000 (its
+ * platform device is 1500000.dev), so a region that only fits the second
+ * window must be refused, never protected there.
+ */
+static int test_first_window_decides(void)
+{
+	tree(2, 2);
+	bus("/", "bus@1500000", 1, 1);
+	CELLS("/bus@1500000", "ranges", 0x0, 0x0, 0x1500000, 0x1000,
+	      0x0, 0x0, 0x1600000, 0x10000);
+	add("/bus@1500000", "dev@0");
+	CELLS("/bus@1500000/dev@0", "reg", 0x0, 0x2000);
+	flag("/bus@1500000/dev@0", PKVM_MMIO_PROP);
+	if (walk_error(PKVM_MMIO_RANGES_STRADDLE, "/bus@1500000"))
+		return -1;
+
+	/* It fits the first window: protected at 0x1500000. */
+	CELLS("/bus@1500000/dev@0", "reg", 0x0, 0x1000);
+	if (one_region(0x1500000, 0x1000))
+		return -1;
+
+	/* Past the first window, the second one holds the base. */
+	CELLS("/bus@1500000/dev@0", "reg", 0x1000, 0x1000);
+	if (one_region(0x1601000, 0x1000))
+		return -1;
+
+	/* A window that wraps holds nothing, as cp + s wraps in Linux. */
+	CELLS("/bus@1500000", "ranges", 0xfffff000, 0x0, 0x1500000, 0x2000);
+	CELLS("/bus@1500000/dev@0", "reg", 0xfffff000, 0x1000);
+	must(fdt_setprop_u32(fdt, at("/bus@1500000"), "#address-cells", 2),
+	     "cells");
+	CELLS("/bus@1500000", "ranges", 0xffffffff, 0xfffff000, 0x0,
+	      0x1500000, 0x2000);
+	CELLS("/bus@1500000/dev@0", "reg", 0xffffffff, 0xfffff000, 0x1000);
+	return walk_error(PKVM_MMIO_UNTRANSLATABLE, "/bus@1500000");
+}
+
+/*
+ * Cells are inherited from ancestors and default to 1 at the root, as
+ * of_bus_n_addr_cells() and of_bus_n_size_cells() have them; but a bus
+ * must carry #address-cells for of_match_bus() to find it a translator.
+ */
+static int test_inherited_cells(void)
+{
+	tree(2, 2);
+	add("/", "soc");
+	CELLS("/soc", "#address-cells", 1);	/* #size-cells from / : 2 */
+	CELLS("/soc", "ranges", 0x0, 0x0, 0x9000000, 0x0, 0x1000000);
+	add("/soc", "dev");
+	CELLS("/soc/dev", "reg", 0x10000, 0x0, 0x1000);
+	flag("/soc/dev", PKVM_MMIO_PROP);
+	if (one_region(0x9010000, 0x1000))
+		return -1;
+
+	/* No #address-cells on the bus: no translator at all. */
+	must(fdt_delprop(fdt, at("/soc"), "#address-cells"), "delprop");
+	return walk_error(PKVM_MMIO_CELLS, "/soc");
 }
 
 static int test_multiple_reg(void)
@@ -345,7 +412,8 @@ static int test_tag_errors(void)
 
 static int test_bad_cells(void)
 {
-	static const u32 bad[][2] = { { 3, 2 }, { 0, 1 }, { 1, 0 }, { 2, 3 } };
+	/* Cell counts Linux's OF core does not translate with. */
+	static const u32 bad[][2] = { { 0, 1 }, { 1, 0 }, { 5, 1 }, { 2, 5 } };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -353,7 +421,8 @@ static int test_bad_cells(void)
 		bus("/", "soc", bad[i][0], bad[i][1]);
 		flag("/soc", "ranges");
 		add("/soc", "dev");
-		CELLS("/soc/dev", "reg", 0x0, 0x0, 0x0, 0x0, 0x0, 0x0);
+		CELLS("/soc/dev", "reg", 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0,
+		      0x0, 0x0, 0x0);
 		flag("/soc/dev", PKVM_MMIO_PROP);
 		if (walk_error(PKVM_MMIO_CELLS, "/soc"))
 			return -1;
@@ -361,10 +430,40 @@ static int test_bad_cells(void)
 	return 0;
 }
 
-/* Nodes up to depth 31 are walked, a node at depth 32 stops everything. */
+/* Buses Linux translates its own way are refused by name. */
+static int test_special_buses(void)
+{
+	static const char *const types[] = { "pci", "pciex", "vci", "ht" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]) + 3; i++) {
+		const char *name = i == 4 ? "pcie@0" : i == 5 ? "isa@0" : "bus";
+		char path[64], dev[80];
+
+		tree(2, 2);
+		snprintf(path, sizeof(path), "/%s", name);
+		snprintf(dev, sizeof(dev), "%s/dev", path);
+		bus("/", name, i == 6 ? 3 : 2, 2);
+		if (i < 4)
+			must(fdt_setprop_string(fdt, at(path), "device_type",
+						types[i]), "device_type");
+		flag(path, "ranges");
+		add(path, "dev");
+		CELLS(dev, "reg", 0x0, 0x0, 0x0, 0x0, 0x0, 0x0);
+		flag(dev, PKVM_MMIO_PROP);
+		if (walk_error(PKVM_MMIO_SPECIAL_BUS, path))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Linux unflattens nodes down to depth 62: a tagged node there is walked,
+ * a tagged one below is refused, an untagged one is nothing to us.
+ */
 static int test_depth(void)
 {
-	char path[256] = "";
+	char path[512] = "";
 	int depth;
 
 	tree(1, 1);
@@ -382,6 +481,10 @@ static int test_depth(void)
 
 	add(path, "n");
 	strcat(path, "/n");
+	add(path, "n");
+	CHECK(!walk(), "untagged deep nodes refused: %s",
+	      pkvm_mmio_rule_name(err.rule));
+	flag(path, PKVM_MMIO_PROP);
 	return walk_error(PKVM_MMIO_TOO_DEEP, path);
 }
 
@@ -709,8 +812,9 @@ static int test_walk_end_of_tree(void)
 }
 
 /*
- * When the parent of a translating bus lacks its cells, the error names
- * that parent, not the bus that has them.
+ * When the parent of a translating bus cannot translate, the error names
+ * that parent, not the bus that has its cells. A root without #size-cells
+ * is fine: Linux takes 1.
  */
 static int test_cells_names_parent(void)
 {
@@ -721,7 +825,139 @@ static int test_cells_names_parent(void)
 	add("/soc", "dev");
 	CELLS("/soc/dev", "reg", 0x10000, 0x1000);
 	flag("/soc/dev", PKVM_MMIO_PROP);
+	if (one_region(0x9010000, 0x1000))
+		return -1;
+
+	must(fdt_delprop(fdt, 0, "#address-cells"), "delprop");
 	return walk_error(PKVM_MMIO_CELLS, "/");
+}
+
+static int discover(struct pkvm_mmio_region *regions, int cap)
+{
+	static const struct pkvm_mmio_limits limits = {
+		.page_size = 0x1000,
+		.pa_limit = 1ULL << 48,
+		.max_regions = 16,
+	};
+
+	return pkvm_mmio_fdt_discover(fdt, &limits, regions, cap, &err);
+}
+
+/*
+ * Without a tag nothing of ours may fire: not a nesting Linux does not
+ * unflatten, not a root without #size-cells, not a /memory whose reg is
+ * no whole number of entries, not an ancestor that could not translate.
+ */
+static int test_untagged_never_refused(void)
+{
+	struct pkvm_mmio_region regions[8];
+	char path[1024] = "";
+	int depth;
+
+	tree(2, 2);
+	must(fdt_delprop(fdt, 0, "#size-cells"), "delprop");
+	add("/", "memory@40000000");
+	must(fdt_setprop_string(fdt, at("/memory@40000000"), "device_type",
+				"memory"), "device_type");
+	CELLS("/memory@40000000", "reg", 0x0, 0x40000000, 0x8000000, 0x1);
+	for (depth = 1; depth < 80; depth++) {
+		add(depth > 1 ? path : "/", "d");
+		strcat(path, "/d");
+	}
+	add("/", "i2c");
+	CELLS("/i2c", "reg", 0x1);
+	CHECK_EQ(discover(regions, 8), 0);
+	CHECK(err.rule == PKVM_MMIO_OK, "rule %s", pkvm_mmio_rule_name(err.rule));
+
+	/* With a tag, memory is read the way Linux reads it: 2 + 1 cells. */
+	add("/", "rng@9010000");
+	CELLS("/rng@9010000", "reg", 0x0, 0x9010000, 0x1000);
+	flag("/rng@9010000", PKVM_MMIO_PROP);
+	CHECK_EQ(discover(regions, 8), 1);
+	CHECK_EQ(regions[0].base, 0x9010000);
+	CELLS("/rng@9010000", "reg", 0x0, 0x40001000, 0x1000);
+	CHECK_EQ(discover(regions, 8), -1);
+	CHECK(err.rule == PKVM_MMIO_RAM, "rule %s", pkvm_mmio_rule_name(err.rule));
+	return 0;
+}
+
+/*
+ * A tagged interrupt controller that the host routes interrupts through is
+ * refused; one nothing uses is not.
+ */
+static int test_interrupt_controller(void)
+{
+	struct pkvm_mmio_region regions[8];
+
+	tree(2, 2);
+	add("/", "intc@8000000");
+	CELLS("/intc@8000000", "reg", 0x0, 0x8000000, 0x0, 0x10000);
+	flag("/intc@8000000", "interrupt-controller");
+	CELLS("/intc@8000000", "#interrupt-cells", 3);
+	CELLS("/intc@8000000", "phandle", 1);
+	add("/", "gpio@9030000");
+	CELLS("/gpio@9030000", "reg", 0x0, 0x9030000, 0x0, 0x1000);
+	flag("/gpio@9030000", "interrupt-controller");
+	CELLS("/gpio@9030000", "#interrupt-cells", 2);
+	CELLS("/gpio@9030000", "phandle", 2);
+	flag("/intc@8000000", PKVM_MMIO_PROP);
+	flag("/gpio@9030000", PKVM_MMIO_PROP);
+
+	/* Nothing routes through either. */
+	CHECK_EQ(discover(regions, 8), 2);
+
+	/* The root's interrupt-parent is every node's. */
+	CELLS("/", "interrupt-parent", 1);
+	CHECK_EQ(discover(regions, 8), -1);
+	CHECK(err.rule == PKVM_MMIO_INTC, "rule %s", pkvm_mmio_rule_name(err.rule));
+	CHECK_EQ(err.node, at("/intc@8000000"));
+
+	/* The GPIO block, through interrupts-extended. */
+	must(fdt_delprop(fdt, at("/intc@8000000"), PKVM_MMIO_PROP), "delprop");
+	CHECK_EQ(discover(regions, 8), 1);
+	add("/", "button");
+	CELLS("/button", "interrupts-extended", 2, 5, 0);
+	CHECK_EQ(discover(regions, 8), -1);
+	CHECK_EQ(err.node, at("/gpio@9030000"));
+
+	/* Or as the tree parent of a node with interrupts. */
+	must(fdt_delprop(fdt, at("/button"), "interrupts-extended"), "delprop");
+	CHECK_EQ(discover(regions, 8), 1);
+	add("/gpio@9030000", "key");
+	CELLS("/gpio@9030000/key", "interrupts", 3, 0);
+	CHECK_EQ(discover(regions, 8), -1);
+	CHECK(err.rule == PKVM_MMIO_INTC, "rule %s", pkvm_mmio_rule_name(err.rule));
+	return 0;
+}
+
+/* Every node with a translatable reg, tagged or not; the rest counted. */
+static int test_walk_all_regs(void)
+{
+	int skipped;
+
+	tree(2, 2);
+	bus("/", "soc", 1, 1);
+	CELLS("/soc", "ranges", 0x0, 0x0, 0x9000000, 0x100000);
+	add("/soc", "a");
+	CELLS("/soc/a", "reg", 0x1000, 0x1000, 0x3000, 0x1000);
+	add("/soc", "b");
+	CELLS("/soc/b", "reg", 0x200000, 0x1000);	/* outside ranges */
+	bus("/", "i2c", 1, 0);
+	add("/i2c", "c");
+	CELLS("/i2c/c", "reg", 0x2e);
+	add("/", "d");
+	CELLS("/d", "reg", 0x0, 0x9030000, 0x0, 0x1000);
+	flag("/d", PKVM_MMIO_PROP);
+	memset(&seen, 0, sizeof(seen));
+	CHECK_EQ(pkvm_mmio_fdt_walk_all_regs(fdt, record, &seen, &skipped), 0);
+	CHECK_EQ(skipped, 2);
+	CHECK(seen.nr == 3, "%d entries, want 3", seen.nr);
+	/* libfdt adds a subnode before its siblings: /d comes first. */
+	CHECK_EQ(seen.r[0].base, 0x9030000);
+	CHECK_EQ(seen.r[1].base, 0x9001000);
+	CHECK_EQ(seen.r[2].base, 0x9003000);
+	CHECK_EQ(seen.r[2].reg_index, 1);
+	return 0;
 }
 
 /* ---- Known bugs: reported, not fixed yet, not run by default ---------- */
@@ -758,7 +994,10 @@ static const struct test tests[] = {
 	T(test_depth), T(test_bad_fdt), T(test_memory),
 	T(test_check_region), T(test_coalesce), T(test_coalesce_sort),
 	T(test_rule_names), T(test_format_error), T(test_walk_end_of_tree),
-	T(test_cells_names_parent),
+	T(test_cells_names_parent), T(test_first_window_decides),
+	T(test_inherited_cells), T(test_special_buses),
+	T(test_untagged_never_refused), T(test_interrupt_controller),
+	T(test_walk_all_regs),
 	{ NULL, NULL },
 }, known_bugs[] = {
 	{ NULL, NULL },

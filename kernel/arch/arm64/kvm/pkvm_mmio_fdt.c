@@ -3,10 +3,16 @@
  * The one parser of "pkvm,protected-mmio".
  *
  * It walks a flattened device tree once, translates every tagged reg entry
- * through the ranges of each ancestor to a CPU physical address, and reports
- * the first rule a tag breaks. It is written against the libfdt API only and
- * is built into the kernel (early boot, over initial_boot_params), into the
+ * to a CPU physical address exactly as Linux's OF core does
+ * (__of_translate_address(), of_bus_default_map()), and reports the first
+ * rule a tag breaks. It is written against the libfdt API only and is built
+ * into the kernel (early boot, over initial_boot_params), into the
  * pkvm-mmio tool, and into the unit tests and fuzzers.
+ *
+ * A tree without a tag is only looked at for the tag: no rule, limit or
+ * walk of ours may change what pKVM does for it. With tags, rules fire only
+ * for what the tagged regions need: their ancestors, the memory and the
+ * devices the host cannot do without.
  *
  * The blob may be hostile (the tool reads whatever it is given, fuzzers feed
  * it noise): every length is checked before it is used, and no arithmetic on
@@ -23,10 +29,34 @@
 
 #include "pkvm_mmio_fdt.h"
 
+/* Linux's OF core translates at most this many address cells. */
+#define OF_MAX_ADDR_CELLS	4
+/* Nor do we read longer sizes: their high cells would be dropped. */
+#define MAX_SIZE_CELLS		4
+
+/* How Linux's of_match_bus() treats a node as the parent of others. */
+enum bus_kind {
+	BUS_DEFAULT,	/* "default": plain numbers */
+	BUS_NONE,	/* no #address-cells: no bus matches */
+	BUS_PCI,	/* device_type pci, pciex, vci, ht, or named pcie */
+	BUS_ISA,	/* named isa */
+	BUS_FLAGS,	/* "default-flags": 3 address cells, one of flags */
+};
+
+/* What the walk knows of one node on the path from the root, read once. */
+struct level {
+	int node;
+	u32 ac;		/* #address-cells of its children, as inherited */
+	u32 sc;		/* #size-cells of its children, as inherited */
+	u8 kind;	/* enum bus_kind */
+	bool read;
+	s8 irq;		/* IRQ_*, read on demand by the interrupt scan */
+};
+
 struct pkvm_mmio_walk {
 	const void *fdt;
-	int depth;
-	int stack[PKVM_MMIO_FDT_MAX_DEPTH];	/* node offsets, root first */
+	int depth;		/* of the node being visited */
+	struct level stack[PKVM_MMIO_FDT_MAX_DEPTH];
 	struct pkvm_mmio_error *err;
 };
 
@@ -61,114 +91,204 @@ static int set_range_error(struct pkvm_mmio_error *err,
 	return -1;
 }
 
-static u64 read_cells(const fdt32_t *cells, int nr)
+/* of_read_number(): the cells as one number, of which the low 64 bits stay. */
+static u64 read_cells(const fdt32_t *cells, u32 nr)
 {
 	u64 val = 0;
-	int i;
+	u32 i;
 
 	for (i = 0; i < nr; i++)
 		val = (val << 32) | fdt32_ld(&cells[i]);
 	return val;
 }
 
-/*
- * #address-cells and #size-cells of a bus node. They are not inherited, and
- * the spec's defaults (2 and 1) are not what Linux assumes when they are
- * missing, so a bus that a tagged region is translated through must state
- * both. Three-cell (PCI-style) addresses and zero-cell sizes cannot describe
- * a memory-mapped region.
- */
-static int bus_cells(const void *fdt, int bus, int *ac, int *sc)
+/* Is the first string of @prop of @node equal to @s? */
+static bool prop_is(const void *fdt, int node, const char *prop, const char *s)
+{
+	int len, n = strlen(s) + 1;
+	const char *val = fdt_getprop(fdt, node, prop, &len);
+
+	return val && len >= n && !memcmp(val, s, n);
+}
+
+/* of_node_name_eq(): the node name up to its unit address. */
+static bool name_is(const void *fdt, int node, const char *s)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+	const char *at;
+	size_t n;
+
+	if (!name)
+		return false;
+	at = strchr(name, '@');
+	n = at ? (size_t)(at - name) : strlen(name);
+	return n == strlen(s) && !memcmp(name, s, n);
+}
+
+/* of_property_read_u32() of a cell count, or -1 when it cannot be read. */
+static s64 read_count(const void *fdt, int node, const char *prop,
+		      bool *present)
 {
 	const fdt32_t *p;
 	int len;
 
-	p = fdt_getprop(fdt, bus, "#address-cells", &len);
-	if (!p || len != sizeof(*p))
+	p = fdt_getprop(fdt, node, prop, &len);
+	if (present)
+		*present = !!p;
+	if (!p || len < (int)sizeof(*p))
 		return -1;
-	*ac = fdt32_ld(p);
+	return fdt32_ld(p);
+}
 
-	p = fdt_getprop(fdt, bus, "#size-cells", &len);
-	if (!p || len != sizeof(*p))
-		return -1;
-	*sc = fdt32_ld(p);
+/*
+ * Read, once, how Linux sees stack[i] as a bus: its kind, as of_match_bus()
+ * picks it, and the cell counts of its children, inherited from the
+ * ancestors and defaulting to 1 at the root (of_bus_n_addr_cells(),
+ * of_bus_n_size_cells()).
+ */
+static struct level *level(struct pkvm_mmio_walk *walk, int i)
+{
+	struct level *l = &walk->stack[i];
+	const void *fdt = walk->fdt;
+	bool has_ac;
+	s64 v;
 
-	if (*ac < 1 || *ac > 2 || *sc < 1 || *sc > 2)
-		return -1;
+	if (l->read)
+		return l;
+
+	v = read_count(fdt, l->node, "#address-cells", &has_ac);
+	l->ac = v >= 0 ? (u32)v : i ? level(walk, i - 1)->ac : 1;
+	v = read_count(fdt, l->node, "#size-cells", NULL);
+	l->sc = v >= 0 ? (u32)v : i ? level(walk, i - 1)->sc : 1;
+
+	if (prop_is(fdt, l->node, "device_type", "pci") ||
+	    prop_is(fdt, l->node, "device_type", "pciex") ||
+	    prop_is(fdt, l->node, "device_type", "vci") ||
+	    prop_is(fdt, l->node, "device_type", "ht") ||
+	    name_is(fdt, l->node, "pcie"))
+		l->kind = BUS_PCI;
+	else if (name_is(fdt, l->node, "isa"))
+		l->kind = BUS_ISA;
+	else if (!has_ac)
+		l->kind = BUS_NONE;
+	else if (l->ac == 3)
+		l->kind = BUS_FLAGS;
+	else
+		l->kind = BUS_DEFAULT;
+	l->read = true;
+	return l;
+}
+
+static void push(struct pkvm_mmio_walk *walk, int depth, int node)
+{
+	walk->stack[depth] = (struct level){ .node = node, .irq = -1 };
+	walk->depth = depth;
+}
+
+/*
+ * Can the children of stack[i] be translated the way this parser does it,
+ * the way of Linux's "default" bus? Returns its cells, or -1 with the rule.
+ */
+static int bus_ok(struct pkvm_mmio_walk *walk, int i, int node, int reg_index,
+		  u32 *ac, u32 *sc)
+{
+	struct level *l = level(walk, i);
+
+	switch (l->kind) {
+	case BUS_NONE:
+		return set_bus_error(walk->err, PKVM_MMIO_CELLS, node, l->node,
+				     reg_index);
+	case BUS_PCI:
+	case BUS_ISA:
+	case BUS_FLAGS:
+		return set_bus_error(walk->err, PKVM_MMIO_SPECIAL_BUS, node,
+				     l->node, reg_index);
+	case BUS_DEFAULT:
+		break;
+	}
+	if (l->ac < 1 || l->ac > OF_MAX_ADDR_CELLS || l->sc < 1 ||
+	    l->sc > MAX_SIZE_CELLS)
+		return set_bus_error(walk->err, PKVM_MMIO_CELLS, node, l->node,
+				     reg_index);
+	*ac = l->ac;
+	*sc = l->sc;
 	return 0;
 }
 
 /*
- * Translate [*addr, *addr + size) from the address space of the children of
- * walk->stack[level] to the one of its parent, through its ranges.
+ * Translate @r, a reg entry of the node at walk->depth, to a CPU physical
+ * address, as __of_translate_address() does: at each bus, the first ranges
+ * entry that holds the base decides, and an empty ranges is the identity.
+ * Linux only translates the base; the region must also fit in each entry
+ * that translated it, or part of it would be somewhere else.
  */
-static int translate_one(struct pkvm_mmio_walk *walk, int level,
-			 struct pkvm_mmio_region *r, u64 *addr)
-{
-	const void *fdt = walk->fdt;
-	int bus = walk->stack[level];
-	int parent = walk->stack[level - 1];
-	int ac, sc, pac, psc, entry_cells, i, len;
-	const fdt32_t *ranges;
-
-	ranges = fdt_getprop(fdt, bus, "ranges", &len);
-	if (!ranges)
-		return set_bus_error(walk->err, PKVM_MMIO_NOT_MMIO, r->node, bus,
-				     r->reg_index);
-	if (len == 0)
-		return 0;	/* identity */
-
-	if (bus_cells(fdt, bus, &ac, &sc))
-		return set_bus_error(walk->err, PKVM_MMIO_CELLS, r->node, bus,
-				     r->reg_index);
-	if (bus_cells(fdt, parent, &pac, &psc))
-		return set_bus_error(walk->err, PKVM_MMIO_CELLS, r->node, parent,
-				     r->reg_index);
-
-	entry_cells = ac + pac + sc;
-	if (len % (entry_cells * (int)sizeof(fdt32_t)))
-		return set_bus_error(walk->err, PKVM_MMIO_RANGES_LENGTH, r->node,
-				     bus, r->reg_index);
-
-	for (i = 0; i < len / (int)sizeof(fdt32_t); i += entry_cells) {
-		u64 child = read_cells(&ranges[i], ac);
-		u64 pbase = read_cells(&ranges[i + ac], pac);
-		u64 rsize = read_cells(&ranges[i + ac + pac], sc);
-		u64 off;
-
-		if (*addr < child || *addr - child >= rsize)
-			continue;
-		off = *addr - child;
-		/* The whole region must sit in this one window. */
-		if (r->size > rsize - off)
-			continue;
-		if (pbase + off < pbase)
-			break;
-		*addr = pbase + off;
-		return 0;
-	}
-
-	set_bus_error(walk->err, PKVM_MMIO_UNTRANSLATABLE, r->node, bus,
-		      r->reg_index);
-	walk->err->has_range = true;
-	walk->err->base = *addr;
-	walk->err->size = r->size;
-	return -1;
-}
-
-/* Translate to a CPU physical address through every ancestor's ranges. */
 static int translate(struct pkvm_mmio_walk *walk, struct pkvm_mmio_region *r)
 {
+	const void *fdt = walk->fdt;
 	u64 addr = r->base;
-	int level;
+	u32 na, ns, pna, pns;
+	int i;
 
-	/* stack[depth] is the node itself, stack[depth - 1] its bus. */
-	for (level = walk->depth - 1; level > 0; level--) {
-		if (translate_one(walk, level, r, &addr))
+	if (bus_ok(walk, walk->depth - 1, r->node, r->reg_index, &na, &ns))
+		return -1;
+
+	/* stack[i] is the bus the address is on, stack[i - 1] its parent. */
+	for (i = walk->depth - 1; i > 0; i--) {
+		int bus = walk->stack[i].node;
+		const fdt32_t *ranges;
+		u32 one, j, cells;
+		int len;
+
+		if (bus_ok(walk, i - 1, r->node, r->reg_index, &pna, &pns))
 			return -1;
+
+		ranges = fdt_getprop(fdt, bus, "ranges", &len);
+		if (!ranges)
+			return set_bus_error(walk->err, PKVM_MMIO_NOT_MMIO,
+					     r->node, bus, r->reg_index);
+		if (len > 0) {
+			one = na + pna + ns;
+			if (len % (one * sizeof(fdt32_t)))
+				return set_bus_error(walk->err,
+						     PKVM_MMIO_RANGES_LENGTH,
+						     r->node, bus, r->reg_index);
+			cells = len / sizeof(fdt32_t);
+			for (j = 0; j < cells; j += one) {
+				u64 child = read_cells(&ranges[j], na);
+				u64 size = read_cells(&ranges[j + na + pna], ns);
+
+				/* of_bus_default_map(), overflow and all. */
+				if (addr >= child && addr < child + size)
+					break;
+			}
+			if (j == cells) {
+				set_bus_error(walk->err,
+					      PKVM_MMIO_UNTRANSLATABLE,
+					      r->node, bus, r->reg_index);
+				goto bus_range;
+			}
+			if (r->size > read_cells(&ranges[j + na + pna], ns) -
+				      (addr - read_cells(&ranges[j], na))) {
+				set_bus_error(walk->err,
+					      PKVM_MMIO_RANGES_STRADDLE,
+					      r->node, bus, r->reg_index);
+				goto bus_range;
+			}
+			addr = read_cells(&ranges[j + na], pna) +
+			       (addr - read_cells(&ranges[j], na));
+		}
+		na = pna;
+		ns = pns;
 	}
 	r->base = addr;
 	return 0;
+
+bus_range:
+	/* The region as the failing bus sees it. */
+	walk->err->has_range = true;
+	walk->err->base = addr;
+	walk->err->size = r->size;
+	return -1;
 }
 
 static bool index_tagged(const fdt32_t *tag, int nr_tags, int index)
@@ -209,33 +329,31 @@ static int check_tag(struct pkvm_mmio_walk *walk, int node,
 }
 
 /*
- * Report the reg entries of @node that @tag selects (all of them when @tag
- * is NULL, as for /memory nodes).
+ * Report the reg entries of the node at walk->depth that @tag selects (all
+ * of them when @tag is NULL), translated; with no @fn, only translate them.
  */
-static int visit_node(struct pkvm_mmio_walk *walk, int node,
-		      const fdt32_t *tag, int tag_len,
-		      pkvm_mmio_visit_t fn, void *ctx)
+static int visit_node(struct pkvm_mmio_walk *walk, const fdt32_t *tag,
+		      int tag_len, pkvm_mmio_visit_t fn, void *ctx)
 {
-	const void *fdt = walk->fdt;
-	int ac, sc, len, nr_regs, nr_tags = 0, i, ret, bus;
+	int node = walk->stack[walk->depth].node;
+	int len, nr_regs, nr_tags = 0, i, ret;
 	const fdt32_t *reg;
+	u32 ac, sc;
 
 	if (tag && tag_len % (int)sizeof(fdt32_t))
 		return set_error(walk->err, PKVM_MMIO_TAG_LENGTH, node, -1);
 	if (tag)
 		nr_tags = tag_len / sizeof(fdt32_t);
 
-	reg = fdt_getprop(fdt, node, "reg", &len);
+	reg = fdt_getprop(walk->fdt, node, "reg", &len);
 	if (!reg)
 		return set_error(walk->err, PKVM_MMIO_NO_REG, node, -1);
-
 	if (walk->depth < 1)
 		return set_error(walk->err, PKVM_MMIO_ROOT, node, -1);
-	bus = walk->stack[walk->depth - 1];
-	if (bus_cells(fdt, bus, &ac, &sc))
-		return set_bus_error(walk->err, PKVM_MMIO_CELLS, node, bus, -1);
+	if (bus_ok(walk, walk->depth - 1, node, -1, &ac, &sc))
+		return -1;
 
-	if (len == 0 || len % ((ac + sc) * (int)sizeof(fdt32_t)))
+	if (len == 0 || len % ((ac + sc) * sizeof(fdt32_t)))
 		return set_error(walk->err, PKVM_MMIO_REG_LENGTH, node, -1);
 	nr_regs = len / ((ac + sc) * sizeof(fdt32_t));
 
@@ -257,7 +375,7 @@ static int visit_node(struct pkvm_mmio_walk *walk, int node,
 		if (translate(walk, &r))
 			return -1;
 
-		ret = fn(ctx, &r);
+		ret = fn ? fn(ctx, &r) : 0;
 		if (ret)
 			return ret;
 	}
@@ -265,29 +383,35 @@ static int visit_node(struct pkvm_mmio_walk *walk, int node,
 }
 
 /*
- * As early_init_dt_scan_memory() sees it: the first string of device_type
- * is "memory", and a node without reg describes no RAM. Linux only looks at
- * the root's children and skips disabled ones; counting more nodes as RAM
- * can only refuse a region, never accept a wrong one.
+ * As early_init_dt_scan_memory() sees it: a child of the root whose
+ * device_type is "memory". Linux skips disabled ones; counting more nodes
+ * as RAM can only refuse a region, never accept a wrong one.
  */
 static bool is_memory_node(const void *fdt, int node)
 {
-	const char *type;
-	int len;
-
-	type = fdt_getprop(fdt, node, "device_type", &len);
-	if (!type || len < (int)sizeof("memory") ||
-	    memcmp(type, "memory", sizeof("memory")))
-		return false;
-
-	return !!fdt_getprop(fdt, node, "reg", &len);
+	return prop_is(fdt, node, "device_type", "memory");
 }
 
-static int walk_tree(const void *fdt, bool memory, pkvm_mmio_visit_t fn,
-		     void *ctx, struct pkvm_mmio_error *err)
+/* Tagged interrupt controllers, found on the way. */
+#define MAX_TAGGED_INTC		16
+
+struct tag_scan {
+	pkvm_mmio_visit_t fn;
+	void *ctx;
+	int nr_tagged;
+	int intc[MAX_TAGGED_INTC];
+	int nr_intc;		/* more than MAX_TAGGED_INTC: not kept */
+};
+
+/*
+ * The one walk every boot pays: each node is asked for the tag and nothing
+ * else; only a tagged node and its ancestors are read further.
+ */
+static int scan_tags(const void *fdt, struct tag_scan *s,
+		     struct pkvm_mmio_error *err)
 {
 	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = err };
-	int node = 0, depth = 0, ret;
+	int node, depth = 0, ret;
 
 	set_error(err, PKVM_MMIO_OK, -1, -1);
 	if (fdt_check_header(fdt))
@@ -296,31 +420,33 @@ static int walk_tree(const void *fdt, bool memory, pkvm_mmio_visit_t fn,
 	/* fdt_next_node() returns the offset past the root when depth drops below 0. */
 	for (node = 0; node >= 0 && depth >= 0;
 	     node = fdt_next_node(fdt, node, &depth)) {
-		const fdt32_t *tag = NULL;
-		int tag_len = 0;
+		const fdt32_t *tag;
+		int tag_len, len;
 
-		if (depth >= PKVM_MMIO_FDT_MAX_DEPTH)
-			return set_error(err, PKVM_MMIO_TOO_DEEP, node, -1);
-		walk.stack[depth] = node;
-		walk.depth = depth;
+		if (depth < PKVM_MMIO_FDT_MAX_DEPTH)
+			push(&walk, depth, node);
 
-		if (memory) {
-			if (depth == 0 || !is_memory_node(fdt, node))
-				continue;
-		} else {
-			tag = fdt_getprop(fdt, node, PKVM_MMIO_PROP, &tag_len);
-			if (!tag) {
-				if (tag_len != -FDT_ERR_NOTFOUND)
-					return set_error(err, PKVM_MMIO_BAD_FDT,
-							 node, -1);
-				continue;
-			}
-			if (depth == 0)
-				return set_error(err, PKVM_MMIO_ROOT, node, -1);
+		tag = fdt_getprop(fdt, node, PKVM_MMIO_PROP, &tag_len);
+		if (!tag) {
+			/* A blob it cannot read is not a tree without tags. */
+			if (tag_len != -FDT_ERR_NOTFOUND)
+				return set_error(err, PKVM_MMIO_BAD_FDT, node, -1);
+			continue;
 		}
 
-		ret = visit_node(&walk, node, memory ? NULL : tag, tag_len,
-				 fn, ctx);
+		s->nr_tagged++;
+		if (fdt_getprop(fdt, node, "interrupt-controller", &len)) {
+			if (s->nr_intc < MAX_TAGGED_INTC)
+				s->intc[s->nr_intc] = node;
+			s->nr_intc++;
+		}
+		/* Linux does not unflatten it: no live node to check against. */
+		if (depth >= PKVM_MMIO_FDT_MAX_DEPTH)
+			return set_error(err, PKVM_MMIO_TOO_DEEP, node, -1);
+		if (depth == 0)
+			return set_error(err, PKVM_MMIO_ROOT, node, -1);
+
+		ret = visit_node(&walk, tag, tag_len, s->fn, s->ctx);
 		if (ret)
 			return ret;
 	}
@@ -346,22 +472,181 @@ static int walk_tree(const void *fdt, bool memory, pkvm_mmio_visit_t fn,
 int pkvm_mmio_fdt_walk_regions(const void *fdt, pkvm_mmio_visit_t fn,
 			       void *ctx, struct pkvm_mmio_error *err)
 {
-	return walk_tree(fdt, false, fn, ctx, err);
+	struct tag_scan s = { .fn = fn, .ctx = ctx };
+
+	return scan_tags(fdt, &s, err);
+}
+
+/* Report the memory entries of one node, read with the root's cells. */
+static int visit_memory(const void *fdt, int node, u32 ac, u32 sc,
+			pkvm_mmio_visit_t fn, void *ctx)
+{
+	const fdt32_t *reg;
+	int len, i, ret;
+
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < 0)
+		return 0;
+	/* A trailing part entry is ignored, as Linux ignores it. */
+	for (i = 0; i + (int)(ac + sc) <= len / (int)sizeof(fdt32_t);
+	     i += ac + sc) {
+		struct pkvm_mmio_region r = {
+			.base = read_cells(&reg[i], ac),
+			.size = read_cells(&reg[i + ac], sc),
+			.node = node,
+			.reg_index = i / (ac + sc),
+			.nr_merged = 1,
+		};
+
+		if (!r.size)
+			continue;
+		ret = fn(ctx, &r);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The root's cells as early_init_dt_scan_root() reads them for /memory,
+ * defaulting to 1. Counts Linux could not read memory with are refused.
+ */
+static int root_cells(const void *fdt, u32 *ac, u32 *sc,
+		      struct pkvm_mmio_error *err)
+{
+	s64 a = read_count(fdt, 0, "#address-cells", NULL);
+	s64 s = read_count(fdt, 0, "#size-cells", NULL);
+
+	*ac = a >= 0 ? (u32)a : 1;
+	*sc = s >= 0 ? (u32)s : 1;
+	if (*ac < 1 || *ac > OF_MAX_ADDR_CELLS || *sc < 1 ||
+	    *sc > MAX_SIZE_CELLS)
+		return set_bus_error(err, PKVM_MMIO_CELLS, -1, 0, -1);
+	return 0;
+}
+
+static int walk_memory(const void *fdt, pkvm_mmio_visit_t fn, void *ctx,
+		       struct pkvm_mmio_error *err)
+{
+	int node, ret;
+	u32 ac, sc;
+
+	if (root_cells(fdt, &ac, &sc, err))
+		return -1;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		if (!is_memory_node(fdt, node))
+			continue;
+		ret = visit_memory(fdt, node, ac, sc, fn, ctx);
+		if (ret)
+			return ret;
+	}
+	if (node < 0 && node != -FDT_ERR_NOTFOUND)
+		return set_error(err, PKVM_MMIO_BAD_FDT, -1, -1);
+	return 0;
 }
 
 /**
  * pkvm_mmio_fdt_walk_memory() - Report every reg entry of /memory nodes.
  * @fdt:	the flattened device tree
- * @fn:		called for each entry, translated to a CPU physical address
+ * @fn:		called for each entry
  * @ctx:	passed to @fn
- * @err:	filled in when a memory node cannot be understood
+ * @err:	filled in when memory cannot be read off the tree
+ *
+ * Entries are read as early_init_dt_scan_memory() reads them: with the
+ * root's cells, a trailing part entry and empty entries skipped.
  *
  * Return: as pkvm_mmio_fdt_walk_regions().
  */
 int pkvm_mmio_fdt_walk_memory(const void *fdt, pkvm_mmio_visit_t fn,
 			      void *ctx, struct pkvm_mmio_error *err)
 {
-	return walk_tree(fdt, true, fn, ctx, err);
+	set_error(err, PKVM_MMIO_OK, -1, -1);
+	if (fdt_check_header(fdt))
+		return set_error(err, PKVM_MMIO_BAD_FDT, -1, -1);
+	return walk_memory(fdt, fn, ctx, err);
+}
+
+/* Set up @walk for @node, wherever it is, reading its ancestors. */
+static int walk_to(struct pkvm_mmio_walk *walk, int node)
+{
+	int depth = fdt_node_depth(walk->fdt, node), i;
+
+	if (depth < 1 || depth >= PKVM_MMIO_FDT_MAX_DEPTH)
+		return -1;
+	for (i = 0; i <= depth; i++) {
+		int n = fdt_supernode_atdepth_offset(walk->fdt, node, i, NULL);
+
+		if (n < 0)
+			return -1;
+		push(walk, i, n);
+	}
+	return 0;
+}
+
+/* Report every reg entry of any @node, translated like a tagged one. */
+static int walk_node_regs(const void *fdt, int node, pkvm_mmio_visit_t fn,
+			  void *ctx, struct pkvm_mmio_error *err)
+{
+	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = err };
+
+	if (walk_to(&walk, node))
+		return -1;
+	return visit_node(&walk, NULL, 0, fn, ctx);
+}
+
+/**
+ * pkvm_mmio_fdt_walk_all_regs() - Report the reg entries of every node.
+ * @fdt:	the flattened device tree
+ * @fn:		called for each entry, translated to a CPU physical address
+ * @ctx:	passed to @fn
+ * @skipped:	set to the number of nodes with reg that were not reported
+ *		because their address does not translate (not on a
+ *		memory-mapped bus, malformed, or nested too deep)
+ *
+ * Tagged or not, in tree order, with the tagged nodes' own translation:
+ * what the tool sets the tagged regions against, and what the interrupt
+ * scan reads controllers with. A node is reported whole or not at all.
+ *
+ * Return: 0, -1 if the blob is not valid, or the first non-zero value
+ * returned by @fn.
+ */
+int pkvm_mmio_fdt_walk_all_regs(const void *fdt, pkvm_mmio_visit_t fn,
+				void *ctx, int *skipped)
+{
+	struct pkvm_mmio_error err;
+	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = &err };
+	int node, depth = 0, ret;
+
+	*skipped = 0;
+	if (fdt_check_header(fdt))
+		return -1;
+
+	for (node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		int len;
+
+		if (depth < PKVM_MMIO_FDT_MAX_DEPTH)
+			push(&walk, depth, node);
+		if (!depth || !fdt_getprop(fdt, node, "reg", &len))
+			continue;
+		if (depth >= PKVM_MMIO_FDT_MAX_DEPTH) {
+			(*skipped)++;
+			continue;
+		}
+
+		/* Translate the whole node first: it is reported whole or not at all. */
+		if (visit_node(&walk, NULL, 0, NULL, NULL)) {
+			(*skipped)++;
+			continue;
+		}
+		ret = visit_node(&walk, NULL, 0, fn, ctx);
+		if (ret)
+			return ret;
+	}
+	if (node < 0 && node != -FDT_ERR_NOTFOUND)
+		return -1;
+	return 0;
 }
 
 /**
@@ -511,35 +796,6 @@ bool pkvm_mmio_overlaps(const struct pkvm_mmio_region *regions, size_t nr,
 	return false;
 }
 
-struct discover_ctx {
-	const struct pkvm_mmio_limits *limits;
-	struct pkvm_mmio_region *regions;
-	int cap;
-	int nr;
-	struct pkvm_mmio_error *err;
-};
-
-static int discover_one(void *ctx, const struct pkvm_mmio_region *r)
-{
-	struct discover_ctx *d = ctx;
-
-	if (pkvm_mmio_check_region(r, d->limits, d->err))
-		return -1;
-
-	if (d->nr == d->cap) {
-		d->nr = pkvm_mmio_coalesce(d->regions, d->nr);
-		if (d->nr == d->cap) {
-			set_error(d->err, PKVM_MMIO_TOO_MANY, -1, -1);
-			d->err->found = d->cap + 1;
-			d->err->found_at_least = true;
-			d->err->limit = d->limits->max_regions;
-			return -1;
-		}
-	}
-	d->regions[d->nr++] = *r;
-	return 0;
-}
-
 /**
  * pkvm_mmio_find_overlap() - Which of sorted, disjoint @regions meets a range?
  * @regions:	ranges sorted by base and disjoint, as coalesced
@@ -569,6 +825,39 @@ int pkvm_mmio_find_overlap(const struct pkvm_mmio_region *regions, int nr,
 			return mid;
 	}
 	return -1;
+}
+
+struct discover_ctx {
+	const struct pkvm_mmio_limits *limits;
+	struct pkvm_mmio_region *regions;
+	int cap;
+	int nr;
+	struct pkvm_mmio_error *err;
+};
+
+static int discover_one(void *ctx, const struct pkvm_mmio_region *r)
+{
+	struct discover_ctx *d = ctx;
+	const struct pkvm_mmio_limits *limits = d->limits;
+
+	if (pkvm_mmio_check_region(r, limits, d->err))
+		return -1;
+	if (limits->translate_check &&
+	    limits->translate_check(limits->translate_ctx, r))
+		return set_range_error(d->err, PKVM_MMIO_OF_DIFFERS, r);
+
+	if (d->nr == d->cap) {
+		d->nr = pkvm_mmio_coalesce(d->regions, d->nr);
+		if (d->nr == d->cap) {
+			set_error(d->err, PKVM_MMIO_TOO_MANY, -1, -1);
+			d->err->found = d->cap + 1;
+			d->err->found_at_least = true;
+			d->err->limit = limits->max_regions;
+			return -1;
+		}
+	}
+	d->regions[d->nr++] = *r;
+	return 0;
 }
 
 static int discover_memory(void *ctx, const struct pkvm_mmio_region *mem)
@@ -608,24 +897,6 @@ int pkvm_mmio_fdt_console(const void *fdt)
 	return fdt_path_offset_namelen(fdt, path, len);
 }
 
-/* Report every reg entry of any @node, translated like a tagged one. */
-static int walk_node_regs(const void *fdt, int node, pkvm_mmio_visit_t fn,
-			  void *ctx, struct pkvm_mmio_error *err)
-{
-	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = err };
-	int depth = fdt_node_depth(fdt, node), i;
-
-	if (depth < 1 || depth >= PKVM_MMIO_FDT_MAX_DEPTH)
-		return -1;
-	for (i = 0; i <= depth; i++) {
-		walk.stack[i] = fdt_supernode_atdepth_offset(fdt, node, i, NULL);
-		if (walk.stack[i] < 0)
-			return -1;
-	}
-	walk.depth = depth;
-	return visit_node(&walk, node, NULL, 0, fn, ctx);
-}
-
 static int discover_console(void *ctx, const struct pkvm_mmio_region *con)
 {
 	struct discover_ctx *d = ctx;
@@ -636,6 +907,186 @@ static int discover_console(void *ctx, const struct pkvm_mmio_region *con)
 		return 0;
 	set_range_error(d->err, PKVM_MMIO_CONSOLE, &d->regions[i]);
 	return 1;
+}
+
+/*
+ * The interrupt controllers the host routes interrupts through: the targets
+ * of every interrupt-parent and interrupts-extended, and, for a node with
+ * interrupts and no interrupt-parent on its way up, the nearest ancestor
+ * with #interrupt-cells (of_irq_find_parent()). Controllers' own parents
+ * are found the same way, so whole chains are covered. Kept as phandles and
+ * offsets; past the bounds every controller counts as used.
+ */
+#define MAX_IRQ_PARENTS		32
+
+struct irq_scan {
+	u32 phandles[MAX_IRQ_PARENTS];
+	int nr_phandles;
+	int implicit[MAX_IRQ_PARENTS];
+	int nr_implicit;
+	bool overflow;
+};
+
+enum {
+	IRQ_PARENT	= 1 << 0,	/* has interrupt-parent */
+	IRQ_CELLS	= 1 << 1,	/* has #interrupt-cells */
+};
+
+static void add_phandle(struct irq_scan *s, u32 phandle)
+{
+	int i;
+
+	for (i = 0; i < s->nr_phandles; i++) {
+		if (s->phandles[i] == phandle)
+			return;
+	}
+	if (s->nr_phandles == MAX_IRQ_PARENTS)
+		s->overflow = true;
+	else
+		s->phandles[s->nr_phandles++] = phandle;
+}
+
+static void add_implicit(struct irq_scan *s, int node)
+{
+	int i;
+
+	for (i = 0; i < s->nr_implicit; i++) {
+		if (s->implicit[i] == node)
+			return;
+	}
+	if (s->nr_implicit == MAX_IRQ_PARENTS)
+		s->overflow = true;
+	else
+		s->implicit[s->nr_implicit++] = node;
+}
+
+static int level_irq(struct pkvm_mmio_walk *walk, int i)
+{
+	struct level *l = &walk->stack[i];
+	int len;
+
+	if (l->irq < 0) {
+		l->irq = 0;
+		if (fdt_getprop(walk->fdt, l->node, "interrupt-parent", &len))
+			l->irq |= IRQ_PARENT;
+		if (fdt_getprop(walk->fdt, l->node, "#interrupt-cells", &len))
+			l->irq |= IRQ_CELLS;
+	}
+	return l->irq;
+}
+
+/* interrupts-extended: <phandle specifier...>, the specifier's length read off the target. */
+static void scan_extended(const void *fdt, const fdt32_t *p, int len,
+			  struct irq_scan *s)
+{
+	int i, n = len / (int)sizeof(*p);
+
+	for (i = 0; i < n;) {
+		u32 phandle = fdt32_ld(&p[i]);
+		int target = fdt_node_offset_by_phandle(fdt, phandle);
+		s64 cells;
+
+		add_phandle(s, phandle);
+		cells = target < 0 ? -1 :
+			read_count(fdt, target, "#interrupt-cells", NULL);
+		if (cells < 0 || cells > n) {
+			s->overflow = true;	/* cannot follow: assume the worst */
+			return;
+		}
+		i += 1 + cells;
+	}
+}
+
+static int scan_irqs(const void *fdt, struct irq_scan *s)
+{
+	struct pkvm_mmio_walk walk = { .fdt = fdt };
+	int node, depth = 0;
+
+	for (node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		const fdt32_t *p;
+		int len, i;
+
+		if (depth >= PKVM_MMIO_FDT_MAX_DEPTH)
+			continue;	/* not unflattened, not routed */
+		push(&walk, depth, node);
+
+		p = fdt_getprop(fdt, node, "interrupt-parent", &len);
+		if (p && len >= (int)sizeof(*p))
+			add_phandle(s, fdt32_ld(p));
+		p = fdt_getprop(fdt, node, "interrupts-extended", &len);
+		if (p)
+			scan_extended(fdt, p, len, s);
+		if (!fdt_getprop(fdt, node, "interrupts", &len) ||
+		    (level_irq(&walk, depth) & IRQ_PARENT))
+			continue;
+		for (i = depth - 1; i >= 0; i--) {
+			int irq = level_irq(&walk, i);
+
+			if (irq & IRQ_CELLS) {
+				add_implicit(s, walk.stack[i].node);
+				break;
+			}
+			if (irq & IRQ_PARENT)
+				break;
+		}
+	}
+	return node < 0 && node != -FDT_ERR_NOTFOUND ? -1 : 0;
+}
+
+static bool irq_used(const void *fdt, const struct irq_scan *s, int node)
+{
+	u32 phandle = fdt_get_phandle(fdt, node);
+	int i;
+
+	if (s->overflow)
+		return true;
+	for (i = 0; phandle && i < s->nr_phandles; i++) {
+		if (s->phandles[i] == phandle)
+			return true;
+	}
+	for (i = 0; i < s->nr_implicit; i++) {
+		if (s->implicit[i] == node)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A tagged interrupt controller is refused when the host routes interrupts
+ * through it. The scan of the whole tree for that is only paid by trees
+ * that tag one.
+ */
+static int check_intc(const void *fdt, const struct tag_scan *scan,
+		      struct pkvm_mmio_error *err)
+{
+	struct irq_scan irqs = { 0 };
+	int node, depth = 0, i;
+
+	if (!scan->nr_intc)
+		return 0;
+	if (scan_irqs(fdt, &irqs))
+		return set_error(err, PKVM_MMIO_BAD_FDT, -1, -1);
+
+	if (scan->nr_intc <= MAX_TAGGED_INTC) {
+		for (i = 0; i < scan->nr_intc; i++) {
+			if (irq_used(fdt, &irqs, scan->intc[i]))
+				return set_error(err, PKVM_MMIO_INTC,
+						 scan->intc[i], -1);
+		}
+		return 0;
+	}
+
+	for (node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		int len;
+
+		if (fdt_getprop(fdt, node, PKVM_MMIO_PROP, &len) &&
+		    fdt_getprop(fdt, node, "interrupt-controller", &len) &&
+		    irq_used(fdt, &irqs, node))
+			return set_error(err, PKVM_MMIO_INTC, node, -1);
+	}
+	return 0;
 }
 
 /**
@@ -651,9 +1102,11 @@ static int discover_console(void *ctx, const struct pkvm_mmio_region *con)
  *
  * Every tagged reg entry is translated and checked, overlapping and
  * adjacent regions are coalesced, the result is checked against the RAM
- * that /memory nodes describe, the console /chosen names, and the region
- * limit. This is the whole boot-time pipeline: the kernel and the tool
- * both call it, so they cannot disagree on what a tree protects.
+ * that /memory nodes describe, the console /chosen names, the interrupt
+ * controllers the host uses, and the region limit. This is the whole
+ * boot-time pipeline: the kernel and the tool both call it, so they cannot
+ * disagree on what a tree protects. A tree without a tag costs one walk
+ * asking each node for the tag, and nothing else of it is checked.
  *
  * Return: the number of regions (>= 0), or -1 with @err filled in.
  */
@@ -668,16 +1121,19 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 		.cap = cap,
 		.err = err,
 	};
+	struct tag_scan scan = { .fn = discover_one, .ctx = &d };
 	struct pkvm_mmio_error console_err;
 	int console;
 
-	if (pkvm_mmio_fdt_walk_regions(fdt, discover_one, &d, err))
+	if (scan_tags(fdt, &scan, err))
 		return -1;
+	if (!scan.nr_tagged)
+		return 0;
 
 	d.nr = pkvm_mmio_coalesce(regions, d.nr);
 
 	/* RAM that cannot be read off /memory cannot be proven disjoint. */
-	if (pkvm_mmio_fdt_walk_memory(fdt, discover_memory, &d, err))
+	if (walk_memory(fdt, discover_memory, &d, err))
 		return -1;
 
 	/*
@@ -688,6 +1144,10 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 	console = pkvm_mmio_fdt_console(fdt);
 	if (console >= 0 &&
 	    walk_node_regs(fdt, console, discover_console, &d, &console_err) == 1)
+		return -1;
+
+	/* Nor can it run without the controllers its interrupts go through. */
+	if (check_intc(fdt, &scan, err))
 		return -1;
 
 	if (d.nr > (int)limits->max_regions) {
@@ -709,41 +1169,51 @@ static const char *const rule_names[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_NO_REG]		= "no-reg",
 	[PKVM_MMIO_ROOT]		= "root",
 	[PKVM_MMIO_CELLS]		= "cells",
+	[PKVM_MMIO_SPECIAL_BUS]		= "special-bus",
 	[PKVM_MMIO_REG_LENGTH]		= "reg-length",
 	[PKVM_MMIO_NOT_MMIO]		= "not-mmio",
 	[PKVM_MMIO_RANGES_LENGTH]	= "ranges-length",
 	[PKVM_MMIO_UNTRANSLATABLE]	= "untranslatable",
+	[PKVM_MMIO_RANGES_STRADDLE]	= "ranges-straddle",
 	[PKVM_MMIO_SIZE_ZERO]		= "size-zero",
 	[PKVM_MMIO_WRAPS]		= "wraps",
 	[PKVM_MMIO_UNALIGNED]		= "unaligned",
 	[PKVM_MMIO_PA_RANGE]		= "pa-range",
 	[PKVM_MMIO_RAM]			= "ram",
+	[PKVM_MMIO_OF_DIFFERS]		= "of-differs",
 	[PKVM_MMIO_CONSOLE]		= "console",
+	[PKVM_MMIO_INTC]		= "interrupt-controller",
 	[PKVM_MMIO_TOO_MANY]		= "too-many",
+	[PKVM_MMIO_CLAIMED]		= "claimed",
 	[PKVM_MMIO_NO_MEMORY]		= "no-memory",
 };
 
 static const char *const rule_text[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_OK]			= "no error",
 	[PKVM_MMIO_BAD_FDT]		= "not a valid flattened device tree",
-	[PKVM_MMIO_TOO_DEEP]		= "node nesting is too deep",
+	[PKVM_MMIO_TOO_DEEP]		= "tagged node is nested deeper than Linux unflattens",
 	[PKVM_MMIO_TAG_LENGTH]		= "pkvm,protected-mmio is not a list of u32 cells",
 	[PKVM_MMIO_TAG_INDEX]		= "pkvm,protected-mmio index is beyond the reg entries",
 	[PKVM_MMIO_TAG_DUPLICATE]	= "pkvm,protected-mmio lists an index twice",
 	[PKVM_MMIO_NO_REG]		= "tagged node has no reg",
 	[PKVM_MMIO_ROOT]		= "the root node cannot be protected",
-	[PKVM_MMIO_CELLS]		= "bus lacks #address-cells/#size-cells of 1 or 2",
+	[PKVM_MMIO_CELLS]		= "bus lacks #address-cells, or has invalid cell counts",
+	[PKVM_MMIO_SPECIAL_BUS]		= "bus is PCI or ISA, or has a flags cell",
 	[PKVM_MMIO_REG_LENGTH]		= "reg length is not a multiple of the bus cells",
 	[PKVM_MMIO_NOT_MMIO]		= "ancestor has no ranges: not on a memory-mapped bus",
 	[PKVM_MMIO_RANGES_LENGTH]	= "ranges length is not a multiple of its entry size",
-	[PKVM_MMIO_UNTRANSLATABLE]	= "no ranges entry of the bus covers the region",
+	[PKVM_MMIO_UNTRANSLATABLE]	= "no ranges entry of the bus holds the region's base",
+	[PKVM_MMIO_RANGES_STRADDLE]	= "region runs past the ranges entry that holds its base",
 	[PKVM_MMIO_SIZE_ZERO]		= "region size is zero",
 	[PKVM_MMIO_WRAPS]		= "region wraps around the address space",
 	[PKVM_MMIO_UNALIGNED]		= "region is not aligned to the page size",
 	[PKVM_MMIO_PA_RANGE]		= "region is beyond the host stage-2 PA range",
 	[PKVM_MMIO_RAM]			= "region overlaps RAM",
+	[PKVM_MMIO_OF_DIFFERS]		= "of_address_to_resource() translates the entry elsewhere",
 	[PKVM_MMIO_CONSOLE]		= "region overlaps the console (/chosen stdout-path)",
+	[PKVM_MMIO_INTC]		= "tagged node is an interrupt controller the host uses",
 	[PKVM_MMIO_TOO_MANY]		= "too many regions after coalescing",
+	[PKVM_MMIO_CLAIMED]		= "region is already claimed by the host",
 	[PKVM_MMIO_NO_MEMORY]		= "out of memory",
 };
 

@@ -18,7 +18,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+typedef uint8_t u8;
+typedef int8_t s8;
 typedef uint32_t u32;
+typedef int64_t s64;
 typedef uint64_t u64;
 #endif
 
@@ -31,8 +34,12 @@ typedef uint64_t u64;
  */
 #define PKVM_MMIO_SCRATCH_REGIONS(max)	(4 * (max) + 64)
 
-/* Deeper trees are refused rather than half-walked. */
-#define PKVM_MMIO_FDT_MAX_DEPTH		32
+/*
+ * Linux unflattens nodes down to this depth, not below
+ * (unflatten_dt_nodes()): a tagged node deeper than that has no live node,
+ * an untagged one is nothing to us.
+ */
+#define PKVM_MMIO_FDT_MAX_DEPTH		63
 
 /* Every rule a tagged region can break; the order is the checking order. */
 enum pkvm_mmio_rule {
@@ -45,17 +52,22 @@ enum pkvm_mmio_rule {
 	PKVM_MMIO_NO_REG,
 	PKVM_MMIO_ROOT,
 	PKVM_MMIO_CELLS,
+	PKVM_MMIO_SPECIAL_BUS,
 	PKVM_MMIO_REG_LENGTH,
 	PKVM_MMIO_NOT_MMIO,
 	PKVM_MMIO_RANGES_LENGTH,
 	PKVM_MMIO_UNTRANSLATABLE,
+	PKVM_MMIO_RANGES_STRADDLE,
 	PKVM_MMIO_SIZE_ZERO,
 	PKVM_MMIO_WRAPS,
 	PKVM_MMIO_UNALIGNED,
 	PKVM_MMIO_PA_RANGE,
 	PKVM_MMIO_RAM,
+	PKVM_MMIO_OF_DIFFERS,
 	PKVM_MMIO_CONSOLE,
+	PKVM_MMIO_INTC,
 	PKVM_MMIO_TOO_MANY,
+	PKVM_MMIO_CLAIMED,
 	PKVM_MMIO_NO_MEMORY,
 	PKVM_MMIO_NR_RULES,
 };
@@ -100,6 +112,12 @@ struct pkvm_mmio_limits {
 	/* Returns true when [base, base + size) overlaps RAM. */
 	bool (*overlaps_ram)(void *ctx, u64 base, u64 size);
 	void *ram_ctx;
+	/*
+	 * Optional: non-zero when the OS translates the tagged entry @r (as
+	 * read off the tree) to anything else than @r->base, @r->size.
+	 */
+	int (*translate_check)(void *ctx, const struct pkvm_mmio_region *r);
+	void *translate_ctx;
 };
 
 /*
@@ -114,6 +132,8 @@ int pkvm_mmio_fdt_walk_regions(const void *fdt, pkvm_mmio_visit_t fn,
 			       void *ctx, struct pkvm_mmio_error *err);
 int pkvm_mmio_fdt_walk_memory(const void *fdt, pkvm_mmio_visit_t fn,
 			      void *ctx, struct pkvm_mmio_error *err);
+int pkvm_mmio_fdt_walk_all_regs(const void *fdt, pkvm_mmio_visit_t fn,
+				void *ctx, int *skipped);
 int pkvm_mmio_check_region(const struct pkvm_mmio_region *region,
 			   const struct pkvm_mmio_limits *limits,
 			   struct pkvm_mmio_error *err);

@@ -313,7 +313,7 @@ static void translate_errors_test(struct kunit *test)
 	/* Starts inside the window, ends past it. */
 	set_cells(test, fdt, dev, "reg", 0xf000, 0x2000);
 	KUNIT_EXPECT_EQ(test, walk(test, fdt, &f, &err), -1);
-	expect_bus_error(test, fdt, &err, PKVM_MMIO_UNTRANSLATABLE, dev, 0,
+	expect_bus_error(test, fdt, &err, PKVM_MMIO_RANGES_STRADDLE, dev, 0,
 			 "/soc@9000000");
 
 	/* Fits exactly at the end of the window. */
@@ -328,12 +328,44 @@ static void translate_errors_test(struct kunit *test)
 	expect_bus_error(test, fdt, &err, PKVM_MMIO_RANGES_LENGTH, dev, 0,
 			 "/soc@9000000");
 
-	/* The bus's parent lacks #size-cells: the parent is the culprit. */
+	/*
+	 * The bus's parent lacks #address-cells: no translator for it, and
+	 * the parent is the culprit. (Without #size-cells it would be 1.)
+	 */
 	set_cells(test, fdt, "/soc@9000000", "ranges",
 		  0x0, 0x0, 0x9000000, 0x10000);
-	KUNIT_ASSERT_EQ(test, fdt_delprop(fdt, 0, "#size-cells"), 0);
+	KUNIT_ASSERT_EQ(test, fdt_delprop(fdt, 0, "#address-cells"), 0);
 	KUNIT_EXPECT_EQ(test, walk(test, fdt, &f, &err), -1);
 	expect_bus_error(test, fdt, &err, PKVM_MMIO_CELLS, dev, 0, "/");
+}
+
+/*
+ * The first ranges entry that holds the base decides, as in Linux's
+ * of_bus_default_map(): a region that only fits a later window is refused.
+ */
+static void first_window_test(struct kunit *test)
+{
+	const char *dev = "/bus@1500000/dev@0";
+	struct pkvm_mmio_error err;
+	struct found *f;
+	void *fdt;
+
+	fdt = new_fdt(test, 2, 2);
+	add_node(test, fdt, "/", "bus@1500000");
+	set_bus_cells(test, fdt, "/bus@1500000", 1, 1);
+	set_cells(test, fdt, "/bus@1500000", "ranges",
+		  0x0, 0x0, 0x1500000, 0x1000, 0x0, 0x0, 0x1600000, 0x10000);
+	add_node(test, fdt, "/bus@1500000", "dev@0");
+	set_cells(test, fdt, dev, "reg", 0x0, 0x2000);
+	tag_all(test, fdt, dev);
+	KUNIT_EXPECT_EQ(test, walk(test, fdt, &f, &err), -1);
+	expect_bus_error(test, fdt, &err, PKVM_MMIO_RANGES_STRADDLE, dev, 0,
+			 "/bus@1500000");
+
+	set_cells(test, fdt, dev, "reg", 0x0, 0x1000);
+	KUNIT_ASSERT_EQ(test, walk(test, fdt, &f, &err), 0);
+	KUNIT_ASSERT_EQ(test, f->nr, 1);
+	expect_region(test, fdt, &f->r[0], dev, 0, 0x1500000, 0x1000);
 }
 
 /* 1- and 2-cell addresses and sizes, and buses that cannot be MMIO. */
@@ -363,10 +395,13 @@ static void cells_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, f->nr, 1);
 	expect_region(test, fdt, &f->r[0], "/dev", 0, 0x8000000000ULL, SZ_4G);
 
-	/* PCI-style 3-cell addresses, and zero-cell sizes. */
+	/*
+	 * 3-cell addresses: Linux's "default-flags" bus, refused by name;
+	 * zero-cell sizes: Linux does not translate them.
+	 */
 	set_bus_cells(test, fdt, "/", 3, 2);
 	KUNIT_EXPECT_EQ(test, walk(test, fdt, &f, &err), -1);
-	expect_bus_error(test, fdt, &err, PKVM_MMIO_CELLS, "/dev", -1, "/");
+	expect_bus_error(test, fdt, &err, PKVM_MMIO_SPECIAL_BUS, "/dev", -1, "/");
 	set_bus_cells(test, fdt, "/", 2, 0);
 	KUNIT_EXPECT_EQ(test, walk(test, fdt, &f, &err), -1);
 	expect_bus_error(test, fdt, &err, PKVM_MMIO_CELLS, "/dev", -1, "/");
@@ -865,7 +900,7 @@ static void format_error_test(struct kunit *test)
 	set_cells(test, fdt, "/soc@20000000", "ranges", 0x0, 0x0, 0x20000000, 0x10000);
 	KUNIT_ASSERT_EQ(test, discover(test, fdt, &limits, 8, &r, &err), -1);
 	expect_line(test, fdt, &err,
-		    "/soc@20000000/wdt@30000 reg[0] [0x30000-0x4ffff]: no ranges entry of the bus covers the region (at /soc@20000000)");
+		    "/soc@20000000/wdt@30000 reg[0] [0x30000-0x4ffff]: no ranges entry of the bus holds the region's base (at /soc@20000000)");
 
 	/* An empty region has no last byte. */
 	fdt = virt_like(test);
@@ -1063,6 +1098,7 @@ static struct kunit_case pkvm_protected_mmio_test_cases[] = {
 	KUNIT_CASE(translate_moving_test),
 	KUNIT_CASE(translate_nested_test),
 	KUNIT_CASE(translate_errors_test),
+	KUNIT_CASE(first_window_test),
 	KUNIT_CASE(cells_test),
 	KUNIT_CASE(multiple_reg_test),
 	KUNIT_CASE(index_select_test),
