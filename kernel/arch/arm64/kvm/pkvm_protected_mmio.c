@@ -14,6 +14,7 @@
 #include <linux/kvm_host.h>
 #include <linux/memblock.h>
 #include <linux/of.h>
+#include <linux/of_address.h>
 #include <linux/of_fdt.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
@@ -146,62 +147,131 @@ static void __init record_region(const void *fdt,
 		 r->nr_merged > 1 ? " and coalesced neighbours" : "");
 }
 
+/* The live node of FDT node @node, with a reference; NULL if there is none. */
+static struct device_node *__init live_node(const void *fdt, int node)
+{
+	static char path[1024] __initdata;
+
+	if (fdt_get_path(fdt, node, path, sizeof(path)))
+		return NULL;
+	return of_find_node_by_path(path);
+}
+
+/*
+ * Two translators must agree: the parser's, run on the flattened tree, and
+ * Linux's own OF core on the live one, which is unflattened by now. Any
+ * difference refuses the set.
+ */
+static int __init of_translation_differs(void *ctx,
+					 const struct pkvm_mmio_region *r)
+{
+	struct device_node *np = live_node(initial_boot_params, r->node);
+	struct resource res;
+	int ret;
+
+	if (!np)
+		return 1;
+	ret = of_address_to_resource(np, r->reg_index, &res);
+	of_node_put(np);
+
+	return ret || res.start != r->base || resource_size(&res) != r->size;
+}
+
+/* Every tagged node, found in the live tree before any is changed. */
+struct reserve_plan {
+	struct device_node **np;
+	struct property *props;
+	int nr;
+	int cap;
+	int last_node;
+};
+
+static int __init count_tagged_node(void *ctx, const struct pkvm_mmio_region *r)
+{
+	struct reserve_plan *plan = ctx;
+
+	if (r->node != plan->last_node)
+		plan->cap++;
+	plan->last_node = r->node;
+	return 0;
+}
+
+static int __init plan_tagged_node(void *ctx, const struct pkvm_mmio_region *r)
+{
+	struct reserve_plan *plan = ctx;
+
+	if (r->node == plan->last_node)
+		return 0;
+	plan->last_node = r->node;
+	if (plan->nr == plan->cap)
+		return -ENOSPC;
+	plan->np[plan->nr] = live_node(initial_boot_params, r->node);
+	if (!plan->np[plan->nr]) {
+		static char path[256] __initdata;
+
+		if (fdt_get_path(initial_boot_params, r->node, path, sizeof(path)))
+			strscpy(path, "?", sizeof(path));
+		kvm_err("protected MMIO: %s: not in the live device tree, cannot set status \"reserved\"; protected mode not enabled\n",
+			path);
+		return -ENOENT;
+	}
+	plan->nr++;
+	return 0;
+}
+
 /*
  * Give each tagged node status = "reserved" in the live tree, the devicetree
  * spec's "operational, but controlled by another software component", so no
  * host driver binds it and probes hardware it can no longer reach (an AMBA
  * bus probe alone reads the peripheral ID registers). The tree is already
  * unflattened when kvm_hyp_reserve() runs, but the slab is not up yet.
- */
-static int __init reserve_node(void *ctx, const struct pkvm_mmio_region *r)
-{
-	static char path[1024] __initdata;
-	int *last_node = ctx;
-	struct device_node *np;
-	struct property *prop;
-	int ret = -ENOENT;
-
-	if (r->node == *last_node)
-		return 0;
-	*last_node = r->node;
-
-	if (fdt_get_path(initial_boot_params, r->node, path, sizeof(path)))
-		return -ENAMETOOLONG;
-	np = of_find_node_by_path(path);
-	if (!np)
-		goto out;
-
-	ret = -ENOMEM;
-	prop = memblock_alloc(sizeof(*prop), SMP_CACHE_BYTES);
-	if (!prop)
-		goto out_put;
-
-	prop->name = "status";
-	prop->value = "reserved";
-	prop->length = sizeof("reserved");
-	ret = of_update_property(np, prop);
-	if (!ret)
-		kvm_info("protected MMIO: %s is now status \"reserved\" for the hypervisor\n",
-			 path);
-out_put:
-	of_node_put(np);
-out:
-	if (ret)
-		kvm_err("protected MMIO: %s: cannot set status \"reserved\" (%d); protected mode not enabled\n",
-			path, ret);
-	return ret;
-}
-
-/*
- * A tagged node a driver could still bind would be probed and then lose
- * its device under the driver's feet: that is a failure like any other.
+ *
+ * All or nothing: every node is looked up and every property allocated
+ * first, and only then are the nodes changed, which cannot fail. A node a
+ * driver could still bind would be probed and then lose its device under
+ * the driver's feet, so a node that cannot be marked refuses the set.
  */
 static int __init reserve_tagged_nodes(const void *fdt)
 {
+	struct reserve_plan plan = { .last_node = -1 };
 	struct pkvm_mmio_error err;
-	int last_node = -1;
+	int i, ret = -ENOMEM;
 
-	return pkvm_mmio_fdt_walk_regions(fdt, reserve_node, &last_node, &err);
+	pkvm_mmio_fdt_walk_regions(fdt, count_tagged_node, &plan, &err);
+	plan.np = memblock_alloc(plan.cap * sizeof(*plan.np), SMP_CACHE_BYTES);
+	plan.props = memblock_alloc(plan.cap * sizeof(*plan.props),
+				    SMP_CACHE_BYTES);
+	if (!plan.np || !plan.props) {
+		kvm_err("protected MMIO: no memory to mark %d nodes \"reserved\"; protected mode not enabled\n",
+			plan.cap);
+		goto out_free;
+	}
+
+	plan.last_node = -1;
+	ret = pkvm_mmio_fdt_walk_regions(fdt, plan_tagged_node, &plan, &err);
+	if (ret)
+		goto out_put;
+
+	for (i = 0; i < plan.nr; i++) {
+		plan.props[i] = (struct property) {
+			.name	= "status",
+			.value	= "reserved",
+			.length	= sizeof("reserved"),
+		};
+		of_update_property(plan.np[i], &plan.props[i]);
+		kvm_info("protected MMIO: %pOF is now status \"reserved\" for the hypervisor\n",
+			 plan.np[i]);
+	}
+	plan.props = NULL;	/* in the live tree now */
+out_put:
+	for (i = 0; i < plan.nr; i++)
+		of_node_put(plan.np[i]);
+out_free:
+	if (plan.props)
+		memblock_free(plan.props, plan.cap * sizeof(*plan.props));
+	if (plan.np)
+		memblock_free(plan.np, plan.cap * sizeof(*plan.np));
+	return ret;
 }
 
 /* The level of the hyp stage-1 root, as kvm_mmu_init() will size it. */
@@ -279,6 +349,7 @@ int __init pkvm_protected_mmio_discover(void)
 		.pa_limit = host_stage2_pa_limit(),
 		.max_regions = PKVM_PROTECTED_MMIO_MAX_REGIONS,
 		.overlaps_ram = overlaps_memblock,
+		.translate_check = of_translation_differs,
 	};
 	struct pkvm_mmio_error err;
 	u64 nr_pages = 0;
@@ -386,6 +457,60 @@ static int protected_mmio_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(protected_mmio);
+
+/*
+ * @res is a copy of the claim, cut to the range asked about: find the claim
+ * itself among its parent's children, for its name.
+ */
+static int __init note_claim(struct resource *res, void *arg)
+{
+	const char **name = arg;
+	struct resource *p;
+
+	*name = "?";
+	for (p = res->parent ? res->parent->child : NULL; p; p = p->sibling) {
+		if ((p->flags & IORESOURCE_BUSY) && p->start <= res->start &&
+		    res->end <= p->end) {
+			*name = p->name ?: "?";
+			break;
+		}
+	}
+	return 1;
+}
+
+/**
+ * pkvm_protected_mmio_check_claims() - Refuse regions the host has claimed.
+ *
+ * Called right before the hypervisor takes the regions (__pkvm_init). A
+ * region some host code has already requested (the interrupt controller's
+ * driver, an early console) is one the host runs with: taking it would
+ * break the host, so pKVM does not come up, as for any other refusal. The
+ * tagged nodes stay "reserved".
+ *
+ * Return: 0, or -EBUSY after logging the one line that names the region
+ * and its claimant.
+ */
+int __init pkvm_protected_mmio_check_claims(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < pkvm_protected_nr_srcs; i++) {
+		const struct pkvm_protected_src *src = &pkvm_protected_srcs[i];
+		u64 end = src->start + src->size - 1;
+		const char *claimant;
+
+		if (walk_iomem_res_desc(IORES_DESC_NONE,
+					IORESOURCE_MEM | IORESOURCE_BUSY,
+					src->start, end, &claimant, note_claim) <= 0)
+			continue;
+		kvm_err("protected MMIO: %s reg[%d] [0x%llx-0x%llx]: %s (%s) [rule %s]; protected mode not enabled\n",
+			src->path, src->reg_index, src->start, end,
+			pkvm_mmio_rule_str(PKVM_MMIO_CLAIMED), claimant,
+			pkvm_mmio_rule_name(PKVM_MMIO_CLAIMED));
+		return -EBUSY;
+	}
+	return 0;
+}
 
 /**
  * pkvm_protected_mmio_finalize() - Host bookkeeping once pKVM owns the regions.

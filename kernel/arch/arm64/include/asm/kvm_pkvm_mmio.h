@@ -198,6 +198,7 @@ static inline unsigned long pkvm_protected_mmio_host_pgtable_pages(void)
 #ifndef __KVM_NVHE_HYPERVISOR__
 int __init pkvm_protected_mmio_discover(void);
 void __init pkvm_protected_mmio_report_ignored(void);
+int __init pkvm_protected_mmio_check_claims(void);
 void __init pkvm_protected_mmio_finalize(void);
 void __init pkvm_protected_mmio_selftest_init(void);
 struct kvm_vcpu;
