@@ -33,24 +33,12 @@
 #define MAX_INPUT_SIZE		(64u << 20)
 #define MAX_MAX_REGIONS		(1u << 20)
 
-/*
- * Overlap checks re-run the parser once per node it cannot translate (see
- * translate_others()); past this many such nodes the check is cut short
- * rather than going quadratic on a pathological tree.
- */
-#define MAX_TRANSLATE_PASSES	256
-
 /* Node flags, gathered in one walk of the tree. */
-#define N_REG		(1u << 0)	/* has reg */
-#define N_RANGES	(1u << 1)	/* has ranges */
-#define N_TAGGED	(1u << 2)	/* has pkvm,protected-mmio */
-#define N_INTC		(1u << 3)	/* interrupt-controller */
-#define N_CONSOLE	(1u << 4)	/* the /chosen stdout-path node */
-#define N_RESMEM	(1u << 5)	/* child of /reserved-memory */
-#define N_MEMORY	(1u << 6)	/* device_type = "memory" */
-#define N_ON_BUS	(1u << 7)	/* every ancestor but / has ranges */
-#define N_CANDIDATE	(1u << 8)	/* reg worth translating for overlaps */
-#define N_KEEP		(1u << 9)	/* copied into the scratch tree */
+#define N_TAGGED	(1u << 0)	/* has pkvm,protected-mmio */
+#define N_INTC		(1u << 1)	/* interrupt-controller */
+#define N_CONSOLE	(1u << 2)	/* the /chosen stdout-path node */
+#define N_RESMEM	(1u << 3)	/* child of /reserved-memory */
+#define N_MEMORY	(1u << 4)	/* device_type = "memory" */
 
 struct opts {
 	u64 page_size;
@@ -72,6 +60,7 @@ struct node_info {
 struct tree {
 	struct node_info *nodes;
 	int nr;
+	int nr_tagged;
 };
 
 struct region_vec {
@@ -106,15 +95,15 @@ struct analysis {
 	int nr_regions;				/* -1 when refused */
 	struct region_vec raw;			/* tagged entries, tree order */
 	struct region_vec ram;			/* /memory entries */
+	bool ram_read;				/* ram[] read off the tree */
 	struct other_reg *others;
 	size_t nr_others;
+	size_t cap_others;
 	struct finding *findings;
 	size_t nr_findings;
 	size_t cap_findings;
 	int nr_errors;
 	int nr_warnings;
-	int untranslated;	/* candidates the overlap check skipped */
-	bool overlap_incomplete;
 };
 
 static const char *prog = "pkvm-mmio";
@@ -289,18 +278,42 @@ static int node_index(const struct tree *t, int offset)
 	return -1;
 }
 
+/* What build_tree() looks for in every node, in one scan of its properties. */
+static unsigned int node_flags(const void *fdt, int node)
+{
+	unsigned int flags = 0;
+	int prop;
+
+	fdt_for_each_property_offset(prop, fdt, node) {
+		const char *name, *val;
+		int len;
+
+		val = fdt_getprop_by_offset(fdt, prop, &name, &len);
+		if (!val)
+			continue;
+		if (!strcmp(name, PKVM_MMIO_PROP))
+			flags |= N_TAGGED;
+		else if (!strcmp(name, "interrupt-controller"))
+			flags |= N_INTC;
+		else if (!strcmp(name, "device_type") &&
+			 len >= (int)sizeof("memory") &&
+			 !memcmp(val, "memory", sizeof("memory")))
+			flags |= N_MEMORY;
+	}
+	return flags;
+}
+
+/*
+ * One walk of the tree. What only matters next to a tagged node (the
+ * console, /reserved-memory) is looked up only when some node is tagged.
+ */
 static int build_tree(const void *fdt, struct tree *t)
 {
 	int *stack = NULL, stack_cap = 0, cap = 0;
-	int node, depth = 0, resmem, console;
-
-	resmem = fdt_path_offset(fdt, "/reserved-memory");
-	console = pkvm_mmio_fdt_console(fdt);
+	int node, depth = 0, resmem, console, i;
 
 	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
 		struct node_info *n;
-		const char *type;
-		int len;
 
 		/* Past the root's END_NODE: the tree is over. */
 		if (depth < 0)
@@ -329,43 +342,26 @@ static int build_tree(const void *fdt, struct tree *t)
 		n->offset = node;
 		n->depth = depth;
 		n->parent = depth ? stack[depth - 1] : -1;
-		n->flags = 0;
-		if (fdt_getprop(fdt, node, "reg", NULL))
-			n->flags |= N_REG;
-		if (fdt_getprop(fdt, node, "ranges", NULL))
-			n->flags |= N_RANGES;
-		if (fdt_getprop(fdt, node, PKVM_MMIO_PROP, NULL))
-			n->flags |= N_TAGGED;
-		if (fdt_getprop(fdt, node, "interrupt-controller", NULL))
-			n->flags |= N_INTC;
-		if (node == console)
-			n->flags |= N_CONSOLE;
-		type = fdt_getprop(fdt, node, "device_type", &len);
-		if (type && len == sizeof("memory") &&
-		    !memcmp(type, "memory", len))
-			n->flags |= N_MEMORY;
-		if (depth) {
-			const struct node_info *p = &t->nodes[n->parent];
-
-			if (p->offset == resmem)
-				n->flags |= N_RESMEM;
-			/*
-			 * The binding's "on a memory-mapped bus": without
-			 * this the parser refuses the node anyway, and
-			 * skipping it here saves a parser pass per node.
-			 */
-			if (depth == 1 ||
-			    ((p->flags & N_ON_BUS) && (p->flags & N_RANGES)))
-				n->flags |= N_ON_BUS;
-		}
-		if (depth && (n->flags & N_REG) && (n->flags & N_ON_BUS) &&
-		    !(n->flags & (N_TAGGED | N_MEMORY)))
-			n->flags |= N_CANDIDATE;
+		n->flags = node_flags(fdt, node);
+		t->nr_tagged += !!(n->flags & N_TAGGED);
 	}
 	free(stack);
 	if (node < 0 && node != -FDT_ERR_NOTFOUND) {
 		msg("cannot walk the tree: %s", fdt_strerror(node));
 		return -1;
+	}
+
+	if (!t->nr_tagged)
+		return 0;
+	resmem = fdt_path_offset(fdt, "/reserved-memory");
+	console = pkvm_mmio_fdt_console(fdt);
+	for (i = 0; i < t->nr; i++) {
+		struct node_info *n = &t->nodes[i];
+
+		if (n->offset == console)
+			n->flags |= N_CONSOLE;
+		if (n->parent >= 0 && t->nodes[n->parent].offset == resmem)
+			n->flags |= N_RESMEM;
 	}
 	return 0;
 
@@ -413,14 +409,21 @@ static int collect(void *ctx, const struct pkvm_mmio_region *r)
 
 /*
  * The kernel hands the parser memblock; before boot, /memory is the best
- * stand-in. Compare last bytes, not ends: /memory is not checked and may
- * wrap.
+ * stand-in, read the first time a tagged region asks. Compare last bytes,
+ * not ends: /memory is not checked and may wrap. A /memory node the parser
+ * cannot read leaves the list short; discover walks /memory again and
+ * refuses the tree for it.
  */
 static bool overlaps_ram(void *ctx, u64 base, u64 size)
 {
-	const struct region_vec *ram = ctx;
+	struct analysis *a = ctx;
+	struct pkvm_mmio_error err;
 
-	return pkvm_mmio_overlaps(ram->r, ram->nr, base, size);
+	if (!a->ram_read) {
+		a->ram_read = true;
+		pkvm_mmio_fdt_walk_memory(a->fdt, collect, &a->ram, &err);
+	}
+	return pkvm_mmio_overlaps(a->ram.r, a->ram.nr, base, size);
 }
 
 static struct finding *add_finding(struct analysis *a, bool error,
@@ -480,19 +483,11 @@ static int run_pipeline(struct analysis *a, const struct opts *o)
 		.pa_limit = 1ULL << o->pa_bits,
 		.max_regions = o->max_regions,
 		.overlaps_ram = overlaps_ram,
-		.ram_ctx = &a->ram,
+		.ram_ctx = a,
 	};
 	struct pkvm_mmio_error err;
 	int cap = PKVM_MMIO_SCRATCH_REGIONS(o->max_regions);
 	int ret;
-
-	/*
-	 * A /memory node the parser cannot read leaves the RAM list short;
-	 * discover walks /memory again and refuses the tree for it.
-	 */
-	ret = pkvm_mmio_fdt_walk_memory(a->fdt, collect, &a->ram, &err);
-	if (ret > 0)
-		return -1;
 
 	a->regions = xrealloc_array(NULL, cap, sizeof(*a->regions));
 	if (!a->regions)
@@ -501,244 +496,53 @@ static int run_pipeline(struct analysis *a, const struct opts *o)
 					       cap, &err);
 	if (a->nr_regions < 0 && add_error(a, &err))
 		return -1;
+	if (!a->tree.nr_tagged)
+		return 0;
 
 	/* Sources and overlaps need the entries before coalescing. */
 	ret = pkvm_mmio_fdt_walk_regions(a->fdt, collect, &a->raw, &err);
 	return ret > 0 ? -1 : 0;
 }
 
-/* ---- translating untagged nodes, for the overlap warnings ------------ */
-
-struct scratch {
-	void *fdt;
-	int *emitted;		/* tree index of each scratch node, in order */
-	int *offsets;		/* scratch offset of each, increasing */
-	int nr;
-};
-
-static void scratch_free(struct scratch *s)
-{
-	free(s->fdt);
-	free(s->emitted);
-	free(s->offsets);
-	memset(s, 0, sizeof(*s));
-}
-
-static int copy_node(const void *fdt, void *sw, const struct node_info *n)
-{
-	static const char empty[1];
-	int prop, ret;
-
-	ret = fdt_begin_node(sw, fdt_get_name(fdt, n->offset, NULL));
-	if (ret)
-		return ret;
-	fdt_for_each_property_offset(prop, fdt, n->offset) {
-		const char *name;
-		const void *val;
-		int len;
-
-		val = fdt_getprop_by_offset(fdt, prop, &name, &len);
-		if (!val)
-			return len;
-		if (!strcmp(name, PKVM_MMIO_PROP))
-			continue;
-		ret = fdt_property(sw, name, val, len);
-		if (ret)
-			return ret;
-	}
-	if (n->flags & N_CANDIDATE)
-		return fdt_property(sw, PKVM_MMIO_PROP, empty, 0);
-	return 0;
-}
-
-/*
- * A copy of the tree holding the candidates from index @first on, and
- * their ancestors, each tagged as a whole; no other node is tagged.
- */
-static int build_scratch(const void *fdt, struct tree *t, int first,
-			 struct scratch *s)
-{
-	size_t size = fdt_totalsize(fdt) + 4096;
-	int i, open, ret, node, depth;
-
-	for (i = 0; i < t->nr; i++)
-		t->nodes[i].flags &= ~N_KEEP;
-	for (i = first; i < t->nr; i++) {
-		int j;
-
-		if (!(t->nodes[i].flags & N_CANDIDATE))
-			continue;
-		size += 16;
-		for (j = i; j >= 0 && !(t->nodes[j].flags & N_KEEP);
-		     j = t->nodes[j].parent)
-			t->nodes[j].flags |= N_KEEP;
-	}
-
-retry:
-	scratch_free(s);
-	s->fdt = malloc(size);
-	s->emitted = xrealloc_array(NULL, t->nr, sizeof(int));
-	if (!s->fdt || !s->emitted)
-		return -FDT_ERR_NOSPACE;
-	ret = fdt_create(s->fdt, size);
-	if (!ret)
-		ret = fdt_finish_reservemap(s->fdt);
-	for (i = 0, open = 0; !ret && i < t->nr; i++) {
-		const struct node_info *n = &t->nodes[i];
-
-		/* A dropped node's descendants are dropped too. */
-		if (!(n->flags & N_KEEP))
-			continue;
-		while (!ret && open > n->depth) {
-			ret = fdt_end_node(s->fdt);
-			open--;
-		}
-		if (!ret)
-			ret = copy_node(fdt, s->fdt, n);
-		s->emitted[s->nr++] = i;
-		open++;
-	}
-	while (!ret && open--)
-		ret = fdt_end_node(s->fdt);
-	if (!ret)
-		ret = fdt_finish(s->fdt);
-	if (ret == -FDT_ERR_NOSPACE && size < 4 * (size_t)MAX_INPUT_SIZE) {
-		size *= 2;
-		goto retry;
-	}
-	if (ret)
-		return ret;
-
-	/* Map the parser's scratch offsets back to the tree. */
-	s->offsets = xrealloc_array(NULL, s->nr, sizeof(int));
-	if (!s->offsets)
-		return -FDT_ERR_NOSPACE;
-	depth = 0;
-	i = 0;
-	for (node = 0; node >= 0 && depth >= 0 && i < s->nr;
-	     node = fdt_next_node(s->fdt, node, &depth))
-		s->offsets[i++] = node;
-	return i == s->nr ? 0 : -FDT_ERR_INTERNAL;
-}
-
-struct others_ctx {
-	struct analysis *a;
-	struct scratch *s;
-	size_t cap;
-	int last;		/* tree index of the last node reported */
-};
+/* ---- untagged nodes, for the overlap warnings ------------------------- */
 
 static int collect_other(void *ctx, const struct pkvm_mmio_region *r)
 {
-	struct others_ctx *c = ctx;
-	struct analysis *a = c->a;
-	int lo = 0, hi = c->s->nr;
+	struct analysis *a = ctx;
+	int idx = node_index(&a->tree, r->node);
 
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (c->s->offsets[mid] < r->node)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == c->s->nr || c->s->offsets[lo] != r->node)
-		return 2;	/* cannot happen: the parser reports nodes */
-	c->last = c->s->emitted[lo];
-
-	if (a->nr_others == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 256;
+	if (idx < 0)
+		return 1;	/* cannot happen: the parser reports nodes */
+	if (a->tree.nodes[idx].flags & (N_TAGGED | N_MEMORY))
+		return 0;
+	if (a->nr_others == a->cap_others) {
+		size_t cap = a->cap_others ? 2 * a->cap_others : 256;
 		void *p = xrealloc_array(a->others, cap, sizeof(*a->others));
 
 		if (!p)
 			return 1;
 		a->others = p;
-		c->cap = cap;
+		a->cap_others = cap;
 	}
 	a->others[a->nr_others++] = (struct other_reg) {
 		.base = r->base,
 		.size = r->size,
-		.node = c->last,
+		.node = idx,
 		.reg_index = r->reg_index,
 	};
 	return 0;
 }
 
-static int next_candidate(const struct tree *t, int from)
-{
-	for (; from < t->nr; from++) {
-		if (t->nodes[from].flags & N_CANDIDATE)
-			return from;
-	}
-	return -1;
-}
-
 /*
- * Translate the reg of every untagged node on a memory-mapped bus, with the
- * parser's own translation: it only translates tagged nodes, so tag them all
- * in a scratch copy. The parser stops at the first node it cannot
- * translate; that node is found from where the walk got to, dropped, and
- * the walk resumed after it.
+ * Translate the reg of every untagged node with the parser's own
+ * translation, in one walk. Nodes that do not translate (not on a
+ * memory-mapped bus) cannot overlap MMIO.
  */
 static int translate_others(struct analysis *a)
 {
-	struct scratch s = { 0 };
-	struct others_ctx c = { .a = a, .s = &s };
-	int first = 0, passes = 0, ret = 0;
+	int skipped;
 
-	while ((first = next_candidate(&a->tree, first)) >= 0) {
-		struct pkvm_mmio_error err;
-		int failed;
-
-		ret = build_scratch(a->fdt, &a->tree, first, &s);
-		if (ret) {
-			msg("cannot build a scratch tree: %s",
-			    fdt_strerror(ret));
-			ret = -1;
-			break;
-		}
-		c.last = -1;
-		ret = pkvm_mmio_fdt_walk_regions(s.fdt, collect_other, &c,
-						 &err);
-		if (ret > 0) {
-			msg("out of memory");
-			ret = -1;
-			break;
-		}
-		if (!ret)
-			break;
-		ret = 0;
-		/* Not about one node: nothing more can be learnt. */
-		if (err.rule == PKVM_MMIO_BAD_FDT ||
-		    err.rule == PKVM_MMIO_TOO_DEEP) {
-			a->overlap_incomplete = true;
-			break;
-		}
-		/*
-		 * Entries are reported in order and all are tagged: an error
-		 * past reg[0] is about the node reported last, any other is
-		 * about the next candidate.
-		 */
-		if (err.reg_index > 0 && c.last >= 0)
-			failed = c.last;
-		else
-			failed = next_candidate(&a->tree,
-						c.last >= 0 ? c.last + 1 :
-							      first);
-		if (failed < first) {
-			a->overlap_incomplete = true;
-			break;
-		}
-		a->untranslated++;
-		first = failed + 1;
-		if (++passes == MAX_TRANSLATE_PASSES) {
-			a->overlap_incomplete = next_candidate(&a->tree,
-							       first) >= 0;
-			break;
-		}
-	}
-	scratch_free(&s);
-	return ret;
+	return pkvm_mmio_fdt_walk_all_regs(a->fdt, collect_other, a, &skipped);
 }
 
 /* ---- warnings ---------------------------------------------------------- */
@@ -896,6 +700,8 @@ static int find_warnings(struct analysis *a)
 	u64 *max_end = NULL;
 	size_t i, j;
 
+	if (!a->raw.nr)
+		return 0;
 	if (translate_others(a))
 		return -1;
 
@@ -1141,14 +947,6 @@ static void print_summary(FILE *f, const struct analysis *a)
 		a->nr_regions >= 0 ? "accept" : "refuse");
 }
 
-static void print_notes(const struct analysis *a)
-{
-	if (a->overlap_incomplete)
-		msg("note: overlap warnings are incomplete: the parser could "
-		    "not translate %d node%s", a->untranslated,
-		    a->untranslated == 1 ? "" : "s");
-}
-
 static int status_of(const struct analysis *a, const struct opts *o)
 {
 	if (a->nr_errors || (o->werror && a->nr_warnings))
@@ -1186,7 +984,6 @@ static int cmd_list_check(const struct opts *o, const char *name, bool check)
 	} else if (print_list_human(&a, o)) {
 		goto oom;
 	}
-	print_notes(&a);
 	if (fflush(stdout)) {
 		msg("write error: %s", strerror(errno));
 		ret = EXIT_USAGE;
@@ -1320,7 +1117,6 @@ static int cmd_tag(const struct opts *o, char **argv, int argc, bool untag)
 	for (i = 0; i < (int)a.nr_findings; i++)
 		print_finding_human(stderr, &a.findings[i]);
 	print_summary(stderr, &a);
-	print_notes(&a);
 
 	ret = status_of(&a, o);
 	if (ret != EXIT_CLEAN && !o->force) {
