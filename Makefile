@@ -3,7 +3,7 @@
 #   make demo          build, tag QEMU's DTB, boot, show the host denied
 #   make test          every test; ends with "N passed, N failed"
 #   make kernel        build/Image, the QEMU virt test kernel (4K pages)
-#   make bench         cost of protection: block vs per-page design
+#   make bench         cost of protection (block vs per-page), of reading DTBs
 #   make run DTB=F     boot build/Image with your DTB in protected mode
 #   make tool          build/tool/pkvm-mmio
 #
@@ -62,6 +62,7 @@ test: kernel kernel-16k kernel-64k initramfs firmware tool
 		$(TOP)/tests/schema/run.sh -- \
 		$(TOP)/tests/docs/run.sh -- \
 		$(TOP)/tests/style/run.sh -- \
+		$(TOP)/tests/dtbs/run.sh -- \
 		$(TOP)/tests/kunit/run.sh -k $(B)/Image -o $(B)/kunit-4k -- \
 		$(TOP)/tests/kunit/run.sh -k $(B)/kernel-16k/arch/arm64/boot/Image \
 			-c max,lpa2=off -o $(B)/kunit-16k -- \
@@ -77,6 +78,8 @@ test: kernel kernel-16k kernel-64k initramfs firmware tool
 bench: kernel initramfs tool
 	$(TOP)/scripts/bench.py
 	$(TOP)/tests/tool/bench.sh
+	$(TOP)/tests/dtbs/run.sh >/dev/null
+	$(TOP)/scripts/bench-fdt.sh
 
 demo: kernel initramfs tool
 	$(TOP)/scripts/demo.sh
