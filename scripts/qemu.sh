@@ -64,12 +64,19 @@ trap 'rm -rf "$tmp"' EXIT
 tmp=$(mktemp -d)
 cp "$dtb" "$tmp/boot.dtb"
 fdtput -t s "$tmp/boot.dtb" /chosen bootargs "$cmdline"
-# As QEMU does for -dtb, a single /memory node gets all of -m; a DTB with
-# several (RAM banks with holes, say) is left as it is.
+# As QEMU does for -dtb, a single /memory node gets all of -m, written with
+# the root's cells (1 where the root does not say, as Linux reads it); a DTB
+# with several (RAM banks with holes, say) is left as it is.
 if [ "$(fdtget -l "$tmp/boot.dtb" / | grep -c '^memory@')" = 1 ] &&
    fdtget "$tmp/boot.dtb" /memory@40000000 reg >/dev/null 2>&1; then
-	fdtput -t x "$tmp/boot.dtb" /memory@40000000 reg 0 0x40000000 \
-		"$(printf %x $((mem >> 12)))" "$(printf %x $(((mem & 0xfff) << 20)))"
+	ac=$(fdtget -t u "$tmp/boot.dtb" / '#address-cells' 2>/dev/null || echo 1)
+	sc=$(fdtget -t u "$tmp/boot.dtb" / '#size-cells' 2>/dev/null || echo 1)
+	cells=()
+	[ "$ac" = 2 ] && cells+=(0)
+	cells+=(40000000)
+	[ "$sc" = 2 ] && cells+=("$(printf %x $((mem >> 12)))")
+	cells+=("$(printf %x $(((mem & 0xfff) << 20)))")
+	fdtput -t x "$tmp/boot.dtb" /memory@40000000 reg "${cells[@]}"
 fi
 args+=(-M virt,secure=on,virtualization=on,gic-version=3,acpi=off -bios "$firmware"
        -device loader,file="$kernel",addr="$kaddr",force-raw=on

@@ -78,15 +78,42 @@ make_dtb() { # make_dtb CPU NAME OVERLAY
 	echo "$out/$1-$2.dtb"
 }
 
+# QEMU's tree with the root's #size-cells deleted: Linux then takes 1, so
+# every reg of the root's children is rewritten with one size cell. QEMU
+# insists on both root cells for -dtb, so this boots through the firmware.
+cellless_dtb() { # cellless_dtb DTB
+	local node reg cells i out=() ok=0
+	for node in $(fdtget -l "$1" /); do
+		reg=$(fdtget -t u "$1" "/$node" reg 2>/dev/null) || continue
+		read -r -a cells <<< "$reg"
+		out=()
+		for ((i = 0; i + 3 < ${#cells[@]}; i += 4)); do
+			[ "${cells[i + 2]}" = 0 ] || return 1
+			out+=("${cells[i]}" "${cells[i + 1]}" "${cells[i + 3]}")
+		done
+		fdtput -t u "$1" "/$node" reg "${out[@]}" || return 1
+		ok=1
+	done
+	fdtput -d "$1" / '#size-cells' && [ $ok = 1 ]
+}
+
+# 40 nested empty nodes under the root: Linux unflattens them all.
+deep_chain() {
+	local i open='' close=''
+	for i in $(seq 0 39); do open+="d$i { "; close+="}; "; done
+	echo "/ { $open$close };"
+}
+
 # --- running a scenario -----------------------------------------------------
 
 log=
-boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN [FIRMWARE]
+boot() { # boot CPU[:ARGS] NAME OVERLAY PROTECTED PLAN [FIRMWARE [DTB-FILTER]]
 	local cpu=${1%%:*} extra= name=$2 dtb mode= fw=${6:-}
 	# Extra kernel arguments follow the CPU after ':', separated by '+'.
 	[ "$1" != "$cpu" ] && extra=${1#*:} && extra=${extra//+/ }
 	[ -z "$fw" ] || [ -f "$fw" ] || { notok "$1/$name: test firmware $fw missing"; return 1; }
 	dtb=$(make_dtb "$cpu" "$name" "$3") || { notok "$1/$name: build DTB"; return 1; }
+	[ -z "${7:-}" ] || "$7" "$dtb" || { notok "$1/$name: $7 on the DTB"; return 1; }
 	[ "$4" = protected ] && mode=kvm-arm.mode=protected
 	log=$out/${1//[:=.+]/_}-$name.log
 	"$top/scripts/qemu.sh" -k "$kernel" -c "$cpu" -d "$dtb" -i "$initrd" -t 60 \
@@ -116,7 +143,9 @@ tool_agrees() { # tool_agrees CPU NAME DTB
 	local pa=48 want got
 	case $1 in cortex-a72*) pa=44 ;; esac
 	want=$(sed -n 's/.*kvm \[0\]: protected MMIO: \[\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\].*/\1 \2/p' "$log")
-	grep -q 'protected mode not enabled' "$log" && want=refused
+	# "claimed" is the host's own state at init, which no tool can see.
+	grep -q 'protected mode not enabled' "$log" &&
+		! grep -q '\[rule claimed\]' "$log" && want=refused
 	got=$("$tool" list --page-size $((pgkb * 1024)) --pa-bits $pa "$3" 2>/dev/null |
 		sed -n 's/^0x0*\([0-9a-f]*\)-0x0*\([0-9a-f]*\) .*/0x\1 0x\2/p')
 	"$tool" check --page-size $((pgkb * 1024)) --pa-bits $pa "$3" >/dev/null 2>&1 ||
@@ -306,13 +335,16 @@ scenario_budget() {
 	local cut
 	for cut in 3,0 0,1; do
 		boot "$1:kvm-arm.protected_mmio_budget_cut=$cut" "budget-$cut" \
-			"$overlay_headtail" protected "read:0x9030000,cat:/proc/iomem" || continue
+			"$overlay_headtail
+$overlay_pl031" protected "read:0x9030000,cat:/proc/iomem,cat:/proc/device-tree/pl031@9010000/status" || continue
 		check "$1/budget-$cut: the hypervisor refused to start" \
 			in_log 'kvm \[1\]: Failed to init hyp memory protection'
 		check "$1/budget-$cut: pKVM did not come up in protected mode" \
 			not_in_log 'Protected [nh]VHE mode initialized'
 		check "$1/budget-$cut: nothing claimed in /proc/iomem" \
 			not_in_log 'pKVM protected MMIO$'
+		check "$1/budget-$cut: the tagged RTC stays \"reserved\", no driver bound it" \
+			eval "in_log '^PKVMTEST \\| reserved\$' && not_in_log 'rtc-pl031 .*registered'"
 	done
 }
 
@@ -432,6 +464,117 @@ scenario_toomany() {
 		'device tree: too many regions after coalescing \(17 found, limit 16\)'
 }
 
+# --- discovery that agrees with Linux, and leaves untagged trees alone -----
+
+# A tree with no tag is only read for the tag: 40 nested empty nodes keep
+# pKVM up and draw no line of ours; with the RTC tagged, it is protected.
+scenario_deep() {
+	boot "$1" deep "$(deep_chain)" protected "read:0x9010000,read:0x9030000" || return
+	check "$1/deep: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/deep: no line of ours" not_in_log 'protected MMIO'
+	boot "$1" deep-tagged "$(deep_chain)
+$overlay_pl031" protected "deny:0x9010000,read:0x9030000" || return
+	check "$1/deep-tagged: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/deep-tagged: the RTC protected" \
+		in_log 'protected MMIO: \[0x9010000-0x9010fff\] 4 KiB from /pl031@9010000 reg\[0\]'
+}
+
+# A root without #size-cells: Linux takes 1. Untagged, pKVM comes up and
+# nothing of ours speaks; tagged, the RTC is protected and /memory is read
+# with 2 + 1 cells. (A /memory whose reg ends in a part entry is left to the
+# unit tests: Linux 7.2 itself oopses on it in early boot.)
+scenario_cellless() {
+	boot "$1" cellless "" protected "read:0x9010000,read:0x9030000" "$firmware" cellless_dtb || return
+	check "$1/cellless: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/cellless: no line of ours" not_in_log 'protected MMIO'
+	boot "$1" cellless-tagged "$overlay_pl031" protected "deny:0x9010000,read:0x9030000" \
+		"$firmware" cellless_dtb || return
+	check "$1/cellless-tagged: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/cellless-tagged: the RTC protected" \
+		in_log 'protected MMIO: \[0x9010000-0x9010fff\] 4 KiB from /pl031@9010000 reg\[0\]'
+}
+
+# Linux puts dev@0 of this bus at 0x1500000, in the first ranges entry that
+# holds its base (its platform device is 1500000.dev). 8 KiB runs past that
+# 4 KiB window: refused, never protected in the second window; 4 KiB fits:
+# protected at 0x1500000, and 0x1600000 stays the host's.
+overlay_firstwin() { # SIZE [TAG]
+	echo "/ { /delete-node/ flash@0; bus@1500000 { compatible = \"simple-bus\";
+	#address-cells = <1>; #size-cells = <1>;
+	ranges = <0x0 0x0 0x1500000 0x1000>, <0x0 0x0 0x1600000 0x10000>;
+	dev@0 { compatible = \"pkvm-test,dev\"; reg = <0x0 $1>; ${2:-} }; }; };"
+}
+
+scenario_firstwin() {
+	boot "$1" firstwin-untagged "$(overlay_firstwin 0x1000)" protected \
+		"ls:/sys/bus/platform/devices" || return
+	check "$1/firstwin-untagged: Linux names the device after 0x1500000" \
+		in_log '^PKVMTEST \| 1500000\.dev$'
+	refused "$1" firstwin-8k "$(overlay_firstwin 0x2000 'pkvm,protected-mmio;')" \
+		'/bus@1500000/dev@0 reg\[0\] \[0x0-0x1fff\]: region runs past the ranges entry that holds its base \(at /bus@1500000\)'
+	boot "$1" firstwin-4k "$(overlay_firstwin 0x1000 'pkvm,protected-mmio;')" protected \
+		"deny:0x1500000,denyw:0x1500ffc,read:0x1501000,read:0x1600000,read:0x1600ffc" || return
+	check "$1/firstwin-4k: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/firstwin-4k: protected at 0x1500000, where Linux puts it" \
+		in_log 'protected MMIO: \[0x1500000-0x1500fff\] 4 KiB from /bus@1500000/dev@0 reg\[0\]'
+}
+
+# The interrupt controller every host interrupt goes through: refused with
+# one line, and the host reaches userspace.
+scenario_intc() {
+	refused "$1" intc '&{/intc@8000000} { pkvm,protected-mmio = <0>; };' \
+		'/intc@8000000: tagged node is an interrupt controller the host uses'
+}
+
+# A region the host has claimed by the time the hypervisor would take it:
+# the GIC driver requests its redistributors ("GICR") at boot. Refused at
+# pKVM init with one line naming the claimant; the host keeps running, and
+# the tagged node stays "reserved", the stated policy when pKVM fails after
+# discovery (no driver may bind a node meant for the hypervisor).
+scenario_claimed() {
+	boot "$1" claimed '/ { fake@80a0000 { compatible = "pkvm-test,dev"; reg = <0x0 0x80a0000 0x0 0x20000>; pkvm,protected-mmio; }; };' \
+		protected "read:0x9030000,cat:/proc/device-tree/fake@80a0000/status,cat:/proc/iomem" || return
+	check "$1/claimed: one line names the region, its claimant and the rule" \
+		test "$(grep -Ec 'protected MMIO: /fake@80a0000 reg\[0\] \[0x80a0000-0x80bffff\]: region is already claimed by the host \(GICR\) \[rule claimed\]; protected mode not enabled' "$log")" -eq 1
+	check "$1/claimed: pKVM did not come up in protected mode" \
+		not_in_log 'Protected [nh]VHE mode initialized'
+	check "$1/claimed: the tagged node stays \"reserved\"" in_log '^PKVMTEST \| reserved$'
+	check "$1/claimed: nothing claimed for the hypervisor" not_in_log 'pKVM protected MMIO$'
+}
+
+# Linux's own translator against ours, on random nested simple-bus trees
+# (tests/boot/gen-buses.py). Untagged, Linux names each device after its
+# reg[0] as it translates it ("<pa>.dev"); with every device tagged, the
+# kernel must protect each device's reg[0] at exactly those addresses, each
+# entry's first and last pages must fault and the page after it (untagged)
+# still read. At boot the kernel also checks every entry against
+# of_address_to_resource() (rule of-differs): protected mode coming up
+# means Linux agrees on all of them. DIFF_SEEDS="..." runs other seeds.
+scenario_differential() {
+	local seed linux ours plan p i first last gap
+	for seed in ${DIFF_SEEDS:-1 2 3}; do
+		python3 "$top/tests/boot/gen-buses.py" "$seed" > "$out/diff-$seed.dts" 2>/dev/null
+		python3 "$top/tests/boot/gen-buses.py" "$seed" --tagged \
+			> "$out/diff-$seed-tagged.dts" 2> "$out/diff-$seed.entries"
+		boot "$1" "diff-$seed" "$(cat "$out/diff-$seed.dts")" protected \
+			"ls:/sys/bus/platform/devices" || continue
+		linux=$(sed -n 's/^PKVMTEST | \([0-9a-f]*\)\.dev$/0x\1/p' "$log" | sort)
+		plan=
+		while read -r p i first last gap; do
+			plan+="deny:$first,deny:$last,read:$gap,"
+		done < "$out/diff-$seed.entries"
+		boot "$1" "diff-$seed-tagged" "$(cat "$out/diff-$seed-tagged.dts")" protected \
+			"${plan%,}" || continue
+		check "$1/diff-$seed-tagged: pKVM protected mode initialized: of_address_to_resource() agrees on every entry" \
+			pkvm_up "$1"
+		ours=$(sed -n 's/.*kvm \[0\]: protected MMIO: \[\(0x[0-9a-f]*\)-0x[0-9a-f]*\] .* from .* reg\[0\]$/\1/p' "$log" | sort)
+		check "$1/diff-$seed: reg[0] of each of $(wc -w <<< "$linux") devices protected where Linux put it" \
+			test -n "$linux" -a "$linux" = "$ours"
+		check "$1/diff-$seed: one region per entry ($(wc -l < "$out/diff-$seed.entries"))" \
+			test "$(grep -c 'kvm \[0\]: protected MMIO: \[' "$log")" -eq "$(wc -l < "$out/diff-$seed.entries")"
+	done
+}
+
 # --- scenarios for 16K and 64K pages ---------------------------------------
 
 scenario_page_refused() {
@@ -461,7 +604,7 @@ scenario_page_ffa() {
 }
 
 if [ "$pgkb" = 4 ]; then
-	scenarios=(untagged pl031 bus ecam flash gib hole headtail budget enforce hostile ffa notprotected unaligned badindex duplicate ram notmmio console toomany)
+	scenarios=(untagged pl031 bus ecam flash gib hole headtail budget enforce hostile ffa notprotected unaligned badindex duplicate ram notmmio console toomany deep cellless firstwin intc claimed differential)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
 else
 	scenarios=(page_refused page_protected page_ffa)

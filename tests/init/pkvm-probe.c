@@ -54,6 +54,7 @@
  *   el2read:ADDR:VAL the hypervisor reads ADDR through its own mapping of
  *		 the protected region and must get VAL
  *   cat:PATH	 copy a file to the console (debugfs, /proc/iomem, ...)
+ *   ls:PATH	 list a directory on the console, one entry a line
  *   ramsum	 checksum 8 MiB of RAM now and again after the last step
  *
  * Lines start with "PKVMTEST " so the harness can pick them out of the
@@ -71,6 +72,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/kvm.h>
@@ -663,6 +665,24 @@ static void step_cat(const char *path)
 	close(fd);
 }
 
+static void step_ls(const char *path)
+{
+	struct dirent *e;
+	DIR *d = opendir(path);
+
+	if (!d) {
+		report(0, "ls %s: %s", path, strerror(errno));
+		return;
+	}
+	printf("PKVMTEST ls %s\n", path);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			printf("PKVMTEST | %s\n", e->d_name);
+	printf("PKVMTEST endls\n");
+	fflush(stdout);
+	closedir(d);
+}
+
 static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
 {
 	while (n--) {
@@ -759,6 +779,8 @@ static void run_plan(char *plan)
 			step_attack(arg, addr);
 		} else if (!strcmp(step, "cat") && arg) {
 			step_cat(arg);
+		} else if (!strcmp(step, "ls") && arg) {
+			step_ls(arg);
 		} else if (!strcmp(step, "ramsum")) {
 			size_t i;
 
