@@ -24,7 +24,7 @@ notok() { echo "not ok - $*"; failed=1; }
 
 [ -x "$src/scripts/checkpatch.pl" ] || { notok "no prepared kernel tree at $src (make kernel)"; exit 1; }
 
-accepted='Missing Signed-off-by|pkvm_mmio_fdt.h:2[12]: CHECK: Prefer kernel type|kvm_pkvm_mmio.h:[0-9]+: (CHECK: extern prototypes|WARNING: function definition argument .pkvm_protected_[a-z_]+.)'
+accepted='Missing Signed-off-by|pkvm_mmio_fdt.h:2[0-9]: CHECK: Prefer kernel type|kvm_pkvm_mmio.h:[0-9]+: (CHECK: extern prototypes|WARNING: function definition argument .pkvm_protected_[a-z_]+.)'
 
 checkpatch() { # checkpatch NAME ARGS...
 	local name=$1 out
