@@ -138,6 +138,7 @@ golden warnings.check			warnings check
 golden warnings.check.json		warnings check --format json
 golden warnings.check.werror		warnings check --werror
 golden console.check			console check
+golden device.check			device check
 golden console.check.json		console check -f json
 golden console.list.json		console list -f json
 golden refused-ram.list			refused-ram list

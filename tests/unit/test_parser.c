@@ -303,15 +303,39 @@ static int test_first_window_decides(void)
 	if (one_region(0x1601000, 0x1000))
 		return -1;
 
-	/* A window that wraps holds nothing, as cp + s wraps in Linux. */
-	CELLS("/bus@1500000", "ranges", 0xfffff000, 0x0, 0x1500000, 0x2000);
-	CELLS("/bus@1500000/dev@0", "reg", 0xfffff000, 0x1000);
+	/*
+	 * A window whose end wraps past 2^64 holds nothing, as cp + s wraps
+	 * in of_bus_default_map().
+	 */
 	must(fdt_setprop_u32(fdt, at("/bus@1500000"), "#address-cells", 2),
 	     "cells");
 	CELLS("/bus@1500000", "ranges", 0xffffffff, 0xfffff000, 0x0,
 	      0x1500000, 0x2000);
 	CELLS("/bus@1500000/dev@0", "reg", 0xffffffff, 0xfffff000, 0x1000);
 	return walk_error(PKVM_MMIO_UNTRANSLATABLE, "/bus@1500000");
+}
+
+/*
+ * of_bus_default_translate() writes each translated address back into the
+ * parent's cells: under a 1-cell parent only 32 bits survive, from an
+ * identity ranges as from a window.
+ */
+static int test_truncated_to_parent_cells(void)
+{
+	tree(1, 1);
+	add("/", "bus@0");
+	CELLS("/bus@0", "#address-cells", 2);
+	flag("/bus@0", "ranges");
+	add("/bus@0", "dev");
+	CELLS("/bus@0/dev", "reg", 0x1, 0x9010000, 0x1000);
+	flag("/bus@0/dev", PKVM_MMIO_PROP);
+	if (one_region(0x9010000, 0x1000))
+		return -1;
+
+	CELLS("/bus@0", "#address-cells", 1);
+	CELLS("/bus@0", "ranges", 0x0, 0xfffff000, 0x3000);
+	CELLS("/bus@0/dev", "reg", 0x1000, 0x1000);
+	return one_region(0x0, 0x1000);
 }
 
 /*
@@ -930,6 +954,68 @@ static int test_interrupt_controller(void)
 	return 0;
 }
 
+/*
+ * A device the host may still drive, whose reg meets a tagged region, is
+ * refused; not when it is disabled, nor when it is the tagged node's bus.
+ */
+static int test_device_overlap(void)
+{
+	struct pkvm_mmio_region regions[8];
+
+	tree(2, 2);
+	add("/", "syscon@9000000");
+	CELLS("/syscon@9000000", "reg", 0x0, 0x9000000, 0x0, 0x100000);
+	add("/", "rng@9010000");
+	CELLS("/rng@9010000", "reg", 0x0, 0x9010000, 0x0, 0x1000);
+	flag("/rng@9010000", PKVM_MMIO_PROP);
+	CHECK_EQ(discover(regions, 8), -1);
+	CHECK(err.rule == PKVM_MMIO_DEVICE, "rule %s", pkvm_mmio_rule_name(err.rule));
+	CHECK_EQ(err.node, at("/rng@9010000"));
+	CHECK_EQ(err.bus, at("/syscon@9000000"));
+
+	must(fdt_setprop_string(fdt, at("/syscon@9000000"), "status",
+				"disabled"), "status");
+	CHECK_EQ(discover(regions, 8), 1);
+
+	/* A bus with reg of its own over its children. */
+	tree(2, 2);
+	add("/", "bus@9000000");
+	CELLS("/bus@9000000", "#address-cells", 1);
+	CELLS("/bus@9000000", "#size-cells", 1);
+	CELLS("/bus@9000000", "reg", 0x0, 0x9000000, 0x0, 0x100000);
+	CELLS("/bus@9000000", "ranges", 0x0, 0x0, 0x9000000, 0x100000);
+	add("/bus@9000000", "rng@10000");
+	CELLS("/bus@9000000/rng@10000", "reg", 0x10000, 0x1000);
+	flag("/bus@9000000/rng@10000", PKVM_MMIO_PROP);
+	CHECK_EQ(discover(regions, 8), 1);
+	return 0;
+}
+
+/* A controller reached only through a nexus's interrupt-map is in use. */
+static int test_interrupt_map(void)
+{
+	struct pkvm_mmio_region regions[8];
+
+	tree(2, 2);
+	add("/", "intc@8000000");
+	CELLS("/intc@8000000", "reg", 0x0, 0x8000000, 0x0, 0x10000);
+	flag("/intc@8000000", "interrupt-controller");
+	CELLS("/intc@8000000", "#interrupt-cells", 3);
+	CELLS("/intc@8000000", "#address-cells", 0);
+	CELLS("/intc@8000000", "phandle", 1);
+	flag("/intc@8000000", PKVM_MMIO_PROP);
+	add("/", "pcie");
+	CELLS("/pcie", "#address-cells", 3);
+	CELLS("/pcie", "#interrupt-cells", 1);
+	CHECK_EQ(discover(regions, 8), 1);
+	/* <child-address(3) child-pin(1) phandle parent-address(0) spec(3)> */
+	CELLS("/pcie", "interrupt-map", 0x0, 0x0, 0x0, 0x1, 0x1, 0x0, 0x3, 0x4,
+	      0x0, 0x0, 0x0, 0x2, 0x1, 0x0, 0x4, 0x4);
+	CHECK_EQ(discover(regions, 8), -1);
+	CHECK(err.rule == PKVM_MMIO_INTC, "rule %s", pkvm_mmio_rule_name(err.rule));
+	return 0;
+}
+
 /* Every node with a translatable reg, tagged or not; the rest counted. */
 static int test_walk_all_regs(void)
 {
@@ -997,7 +1083,8 @@ static const struct test tests[] = {
 	T(test_cells_names_parent), T(test_first_window_decides),
 	T(test_inherited_cells), T(test_special_buses),
 	T(test_untagged_never_refused), T(test_interrupt_controller),
-	T(test_walk_all_regs),
+	T(test_walk_all_regs), T(test_truncated_to_parent_cells),
+	T(test_device_overlap), T(test_interrupt_map),
 	{ NULL, NULL },
 }, known_bugs[] = {
 	{ NULL, NULL },

@@ -39,6 +39,7 @@
 #define N_CONSOLE	(1u << 2)	/* the /chosen stdout-path node */
 #define N_RESMEM	(1u << 3)	/* child of /reserved-memory */
 #define N_MEMORY	(1u << 4)	/* device_type = "memory" */
+#define N_UNAVAILABLE	(1u << 5)	/* status neither "okay" nor "ok" */
 
 struct opts {
 	u64 page_size;
@@ -299,6 +300,9 @@ static unsigned int node_flags(const void *fdt, int node)
 			 len >= (int)sizeof("memory") &&
 			 !memcmp(val, "memory", sizeof("memory")))
 			flags |= N_MEMORY;
+		else if (!strcmp(name, "status") &&
+			 strncmp(val, "okay", len) && strncmp(val, "ok", len))
+			flags |= N_UNAVAILABLE;
 	}
 	return flags;
 }
@@ -639,6 +643,15 @@ static char *xasprintf(const char *fmt, ...)
 	return ret < 0 ? NULL : s;
 }
 
+static bool is_ancestor(const struct tree *t, int anc, int node)
+{
+	for (node = t->nodes[node].parent; node >= 0; node = t->nodes[node].parent) {
+		if (node == anc)
+			return true;
+	}
+	return false;
+}
+
 /* What a person should know about one tagged entry before booting. */
 static int warn_region(struct analysis *a, const struct pkvm_mmio_region *r,
 		       const u64 *max_end)
@@ -677,8 +690,15 @@ static int warn_region(struct analysis *a, const struct pkvm_mmio_region *r,
 
 		if (o->base + o->size <= r->base)
 			continue;
-		/* The parser refuses this one: the "console" rule. */
+		/*
+		 * The parser refuses these: the "console" rule, and the
+		 * "device" rule for a node the host may drive that is not
+		 * the tagged node's bus.
+		 */
 		if (a->tree.nodes[o->node].flags & N_CONSOLE)
+			continue;
+		if (!(a->tree.nodes[o->node].flags & (N_UNAVAILABLE | N_RESMEM)) &&
+		    !is_ancestor(&a->tree, o->node, idx))
 			continue;
 		k = kind_of(a->tree.nodes[o->node].flags);
 		opath = node_path(a->fdt, &a->tree, o->node);

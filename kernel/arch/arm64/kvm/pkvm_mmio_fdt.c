@@ -60,8 +60,9 @@ struct pkvm_mmio_walk {
 	struct pkvm_mmio_error *err;
 };
 
-static int set_error(struct pkvm_mmio_error *err, enum pkvm_mmio_rule rule,
-		     int node, int reg_index)
+static int __pkvm_mmio_init set_error(struct pkvm_mmio_error *err,
+				      enum pkvm_mmio_rule rule, int node,
+				      int reg_index)
 {
 	memset(err, 0, sizeof(*err));
 	err->rule = rule;
@@ -71,8 +72,9 @@ static int set_error(struct pkvm_mmio_error *err, enum pkvm_mmio_rule rule,
 }
 
 /* An error in how @bus describes the address space of its children. */
-static int set_bus_error(struct pkvm_mmio_error *err, enum pkvm_mmio_rule rule,
-			 int node, int bus, int reg_index)
+static int __pkvm_mmio_init set_bus_error(struct pkvm_mmio_error *err,
+					  enum pkvm_mmio_rule rule, int node,
+					  int bus, int reg_index)
 {
 	set_error(err, rule, node, reg_index);
 	err->has_bus = true;
@@ -80,9 +82,9 @@ static int set_bus_error(struct pkvm_mmio_error *err, enum pkvm_mmio_rule rule,
 	return -1;
 }
 
-static int set_range_error(struct pkvm_mmio_error *err,
-			   enum pkvm_mmio_rule rule,
-			   const struct pkvm_mmio_region *r)
+static int __pkvm_mmio_init set_range_error(struct pkvm_mmio_error *err,
+					    enum pkvm_mmio_rule rule,
+					    const struct pkvm_mmio_region *r)
 {
 	set_error(err, rule, r->node, r->reg_index);
 	err->has_range = true;
@@ -92,7 +94,7 @@ static int set_range_error(struct pkvm_mmio_error *err,
 }
 
 /* of_read_number(): the cells as one number, of which the low 64 bits stay. */
-static u64 read_cells(const fdt32_t *cells, u32 nr)
+static u64 __pkvm_mmio_init read_cells(const fdt32_t *cells, u32 nr)
 {
 	u64 val = 0;
 	u32 i;
@@ -103,7 +105,8 @@ static u64 read_cells(const fdt32_t *cells, u32 nr)
 }
 
 /* Is the first string of @prop of @node equal to @s? */
-static bool prop_is(const void *fdt, int node, const char *prop, const char *s)
+static bool __pkvm_mmio_init prop_is(const void *fdt, int node,
+				     const char *prop, const char *s)
 {
 	int len, n = strlen(s) + 1;
 	const char *val = fdt_getprop(fdt, node, prop, &len);
@@ -112,7 +115,7 @@ static bool prop_is(const void *fdt, int node, const char *prop, const char *s)
 }
 
 /* of_node_name_eq(): the node name up to its unit address. */
-static bool name_is(const void *fdt, int node, const char *s)
+static bool __pkvm_mmio_init name_is(const void *fdt, int node, const char *s)
 {
 	const char *name = fdt_get_name(fdt, node, NULL);
 	const char *at;
@@ -126,8 +129,8 @@ static bool name_is(const void *fdt, int node, const char *s)
 }
 
 /* of_property_read_u32() of a cell count, or -1 when it cannot be read. */
-static s64 read_count(const void *fdt, int node, const char *prop,
-		      bool *present)
+static s64 __pkvm_mmio_init read_count(const void *fdt, int node,
+				       const char *prop, bool *present)
 {
 	const fdt32_t *p;
 	int len;
@@ -146,7 +149,8 @@ static s64 read_count(const void *fdt, int node, const char *prop,
  * ancestors and defaulting to 1 at the root (of_bus_n_addr_cells(),
  * of_bus_n_size_cells()).
  */
-static struct level *level(struct pkvm_mmio_walk *walk, int i)
+static struct level *__pkvm_mmio_init walk_level(struct pkvm_mmio_walk *walk,
+						 int i)
 {
 	struct level *l = &walk->stack[i];
 	const void *fdt = walk->fdt;
@@ -157,9 +161,9 @@ static struct level *level(struct pkvm_mmio_walk *walk, int i)
 		return l;
 
 	v = read_count(fdt, l->node, "#address-cells", &has_ac);
-	l->ac = v >= 0 ? (u32)v : i ? level(walk, i - 1)->ac : 1;
+	l->ac = v >= 0 ? (u32)v : i ? walk_level(walk, i - 1)->ac : 1;
 	v = read_count(fdt, l->node, "#size-cells", NULL);
-	l->sc = v >= 0 ? (u32)v : i ? level(walk, i - 1)->sc : 1;
+	l->sc = v >= 0 ? (u32)v : i ? walk_level(walk, i - 1)->sc : 1;
 
 	if (prop_is(fdt, l->node, "device_type", "pci") ||
 	    prop_is(fdt, l->node, "device_type", "pciex") ||
@@ -179,7 +183,8 @@ static struct level *level(struct pkvm_mmio_walk *walk, int i)
 	return l;
 }
 
-static void push(struct pkvm_mmio_walk *walk, int depth, int node)
+static void __pkvm_mmio_init walk_push(struct pkvm_mmio_walk *walk, int depth,
+				       int node)
 {
 	walk->stack[depth] = (struct level){ .node = node, .irq = -1 };
 	walk->depth = depth;
@@ -189,10 +194,10 @@ static void push(struct pkvm_mmio_walk *walk, int depth, int node)
  * Can the children of stack[i] be translated the way this parser does it,
  * the way of Linux's "default" bus? Returns its cells, or -1 with the rule.
  */
-static int bus_ok(struct pkvm_mmio_walk *walk, int i, int node, int reg_index,
-		  u32 *ac, u32 *sc)
+static int __pkvm_mmio_init bus_ok(struct pkvm_mmio_walk *walk, int i, int node,
+				   int reg_index, u32 *ac, u32 *sc)
 {
-	struct level *l = level(walk, i);
+	struct level *l = walk_level(walk, i);
 
 	switch (l->kind) {
 	case BUS_NONE:
@@ -222,7 +227,8 @@ static int bus_ok(struct pkvm_mmio_walk *walk, int i, int node, int reg_index,
  * Linux only translates the base; the region must also fit in each entry
  * that translated it, or part of it would be somewhere else.
  */
-static int translate(struct pkvm_mmio_walk *walk, struct pkvm_mmio_region *r)
+static int __pkvm_mmio_init translate(struct pkvm_mmio_walk *walk,
+				      struct pkvm_mmio_region *r)
 {
 	const void *fdt = walk->fdt;
 	u64 addr = r->base;
@@ -277,6 +283,12 @@ static int translate(struct pkvm_mmio_walk *walk, struct pkvm_mmio_region *r)
 			addr = read_cells(&ranges[j + na], pna) +
 			       (addr - read_cells(&ranges[j], na));
 		}
+		/*
+		 * of_bus_default_translate() writes the address back into the
+		 * parent's cells: a 1-cell parent keeps 32 bits of it.
+		 */
+		if (pna == 1)
+			addr = (u32)addr;
 		na = pna;
 		ns = pns;
 	}
@@ -291,7 +303,8 @@ bus_range:
 	return -1;
 }
 
-static bool index_tagged(const fdt32_t *tag, int nr_tags, int index)
+static bool __pkvm_mmio_init index_tagged(const fdt32_t *tag, int nr_tags,
+					  int index)
 {
 	int i;
 
@@ -304,8 +317,9 @@ static bool index_tagged(const fdt32_t *tag, int nr_tags, int index)
 	return false;
 }
 
-static int check_tag(struct pkvm_mmio_walk *walk, int node,
-		     const fdt32_t *tag, int nr_tags, int nr_regs)
+static int __pkvm_mmio_init check_tag(struct pkvm_mmio_walk *walk, int node,
+				      const fdt32_t *tag, int nr_tags,
+				      int nr_regs)
 {
 	int i, j;
 
@@ -332,8 +346,9 @@ static int check_tag(struct pkvm_mmio_walk *walk, int node,
  * Report the reg entries of the node at walk->depth that @tag selects (all
  * of them when @tag is NULL), translated; with no @fn, only translate them.
  */
-static int visit_node(struct pkvm_mmio_walk *walk, const fdt32_t *tag,
-		      int tag_len, pkvm_mmio_visit_t fn, void *ctx)
+static int __pkvm_mmio_init visit_node(struct pkvm_mmio_walk *walk,
+				       const fdt32_t *tag, int tag_len,
+				       pkvm_mmio_visit_t fn, void *ctx)
 {
 	int node = walk->stack[walk->depth].node;
 	int len, nr_regs, nr_tags = 0, i, ret;
@@ -387,7 +402,7 @@ static int visit_node(struct pkvm_mmio_walk *walk, const fdt32_t *tag,
  * device_type is "memory". Linux skips disabled ones; counting more nodes
  * as RAM can only refuse a region, never accept a wrong one.
  */
-static bool is_memory_node(const void *fdt, int node)
+static bool __pkvm_mmio_init is_memory_node(const void *fdt, int node)
 {
 	return prop_is(fdt, node, "device_type", "memory");
 }
@@ -407,8 +422,8 @@ struct tag_scan {
  * The one walk every boot pays: each node is asked for the tag and nothing
  * else; only a tagged node and its ancestors are read further.
  */
-static int scan_tags(const void *fdt, struct tag_scan *s,
-		     struct pkvm_mmio_error *err)
+static int __pkvm_mmio_init scan_tags(const void *fdt, struct tag_scan *s,
+				      struct pkvm_mmio_error *err)
 {
 	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = err };
 	int node, depth = 0, ret;
@@ -424,7 +439,7 @@ static int scan_tags(const void *fdt, struct tag_scan *s,
 		int tag_len, len;
 
 		if (depth < PKVM_MMIO_FDT_MAX_DEPTH)
-			push(&walk, depth, node);
+			walk_push(&walk, depth, node);
 
 		tag = fdt_getprop(fdt, node, PKVM_MMIO_PROP, &tag_len);
 		if (!tag) {
@@ -469,8 +484,9 @@ static int scan_tags(const void *fdt, struct tag_scan *s,
  * Return: 0 when the whole tree was walked, -1 on a rule violation described
  * in @err, or the first non-zero value returned by @fn.
  */
-int pkvm_mmio_fdt_walk_regions(const void *fdt, pkvm_mmio_visit_t fn,
-			       void *ctx, struct pkvm_mmio_error *err)
+int __pkvm_mmio_init pkvm_mmio_fdt_walk_regions(const void *fdt,
+						pkvm_mmio_visit_t fn, void *ctx,
+						struct pkvm_mmio_error *err)
 {
 	struct tag_scan s = { .fn = fn, .ctx = ctx };
 
@@ -478,8 +494,9 @@ int pkvm_mmio_fdt_walk_regions(const void *fdt, pkvm_mmio_visit_t fn,
 }
 
 /* Report the memory entries of one node, read with the root's cells. */
-static int visit_memory(const void *fdt, int node, u32 ac, u32 sc,
-			pkvm_mmio_visit_t fn, void *ctx)
+static int __pkvm_mmio_init visit_memory(const void *fdt, int node, u32 ac,
+					 u32 sc, pkvm_mmio_visit_t fn,
+					 void *ctx)
 {
 	const fdt32_t *reg;
 	int len, i, ret;
@@ -511,8 +528,8 @@ static int visit_memory(const void *fdt, int node, u32 ac, u32 sc,
  * The root's cells as early_init_dt_scan_root() reads them for /memory,
  * defaulting to 1. Counts Linux could not read memory with are refused.
  */
-static int root_cells(const void *fdt, u32 *ac, u32 *sc,
-		      struct pkvm_mmio_error *err)
+static int __pkvm_mmio_init root_cells(const void *fdt, u32 *ac, u32 *sc,
+				       struct pkvm_mmio_error *err)
 {
 	s64 a = read_count(fdt, 0, "#address-cells", NULL);
 	s64 s = read_count(fdt, 0, "#size-cells", NULL);
@@ -525,8 +542,8 @@ static int root_cells(const void *fdt, u32 *ac, u32 *sc,
 	return 0;
 }
 
-static int walk_memory(const void *fdt, pkvm_mmio_visit_t fn, void *ctx,
-		       struct pkvm_mmio_error *err)
+static int __pkvm_mmio_init walk_memory(const void *fdt, pkvm_mmio_visit_t fn,
+					void *ctx, struct pkvm_mmio_error *err)
 {
 	int node, ret;
 	u32 ac, sc;
@@ -558,8 +575,9 @@ static int walk_memory(const void *fdt, pkvm_mmio_visit_t fn, void *ctx,
  *
  * Return: as pkvm_mmio_fdt_walk_regions().
  */
-int pkvm_mmio_fdt_walk_memory(const void *fdt, pkvm_mmio_visit_t fn,
-			      void *ctx, struct pkvm_mmio_error *err)
+int __pkvm_mmio_init pkvm_mmio_fdt_walk_memory(const void *fdt,
+					       pkvm_mmio_visit_t fn, void *ctx,
+					       struct pkvm_mmio_error *err)
 {
 	set_error(err, PKVM_MMIO_OK, -1, -1);
 	if (fdt_check_header(fdt))
@@ -568,7 +586,7 @@ int pkvm_mmio_fdt_walk_memory(const void *fdt, pkvm_mmio_visit_t fn,
 }
 
 /* Set up @walk for @node, wherever it is, reading its ancestors. */
-static int walk_to(struct pkvm_mmio_walk *walk, int node)
+static int __pkvm_mmio_init walk_to(struct pkvm_mmio_walk *walk, int node)
 {
 	int depth = fdt_node_depth(walk->fdt, node), i;
 
@@ -579,14 +597,15 @@ static int walk_to(struct pkvm_mmio_walk *walk, int node)
 
 		if (n < 0)
 			return -1;
-		push(walk, i, n);
+		walk_push(walk, i, n);
 	}
 	return 0;
 }
 
 /* Report every reg entry of any @node, translated like a tagged one. */
-static int walk_node_regs(const void *fdt, int node, pkvm_mmio_visit_t fn,
-			  void *ctx, struct pkvm_mmio_error *err)
+static int __pkvm_mmio_init walk_node_regs(const void *fdt, int node,
+					   pkvm_mmio_visit_t fn, void *ctx,
+					   struct pkvm_mmio_error *err)
 {
 	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = err };
 
@@ -611,8 +630,9 @@ static int walk_node_regs(const void *fdt, int node, pkvm_mmio_visit_t fn,
  * Return: 0, -1 if the blob is not valid, or the first non-zero value
  * returned by @fn.
  */
-int pkvm_mmio_fdt_walk_all_regs(const void *fdt, pkvm_mmio_visit_t fn,
-				void *ctx, int *skipped)
+int __pkvm_mmio_init pkvm_mmio_fdt_walk_all_regs(const void *fdt,
+						 pkvm_mmio_visit_t fn,
+						 void *ctx, int *skipped)
 {
 	struct pkvm_mmio_error err;
 	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = &err };
@@ -627,7 +647,7 @@ int pkvm_mmio_fdt_walk_all_regs(const void *fdt, pkvm_mmio_visit_t fn,
 		int len;
 
 		if (depth < PKVM_MMIO_FDT_MAX_DEPTH)
-			push(&walk, depth, node);
+			walk_push(&walk, depth, node);
 		if (!depth || !fdt_getprop(fdt, node, "reg", &len))
 			continue;
 		if (depth >= PKVM_MMIO_FDT_MAX_DEPTH) {
@@ -661,9 +681,9 @@ int pkvm_mmio_fdt_walk_all_regs(const void *fdt, pkvm_mmio_visit_t fn,
  *
  * Return: 0 or -1.
  */
-int pkvm_mmio_check_region(const struct pkvm_mmio_region *r,
-			   const struct pkvm_mmio_limits *limits,
-			   struct pkvm_mmio_error *err)
+int __pkvm_mmio_init pkvm_mmio_check_region(const struct pkvm_mmio_region *r,
+					    const struct pkvm_mmio_limits *limits,
+					    struct pkvm_mmio_error *err)
 {
 	if (!r->size)
 		return set_range_error(err, PKVM_MMIO_SIZE_ZERO, r);
@@ -686,8 +706,8 @@ int pkvm_mmio_check_region(const struct pkvm_mmio_region *r,
 	return 0;
 }
 
-static void swap_regions(struct pkvm_mmio_region *a,
-			 struct pkvm_mmio_region *b)
+static void __pkvm_mmio_init swap_regions(struct pkvm_mmio_region *a,
+					  struct pkvm_mmio_region *b)
 {
 	struct pkvm_mmio_region t = *a;
 
@@ -695,13 +715,14 @@ static void swap_regions(struct pkvm_mmio_region *a,
 	*b = t;
 }
 
-static bool region_before(const struct pkvm_mmio_region *a,
-			  const struct pkvm_mmio_region *b)
+static bool __pkvm_mmio_init region_before(const struct pkvm_mmio_region *a,
+					   const struct pkvm_mmio_region *b)
 {
 	return a->base < b->base || (a->base == b->base && a->size < b->size);
 }
 
-static void sift_down(struct pkvm_mmio_region *r, int root, int nr)
+static void __pkvm_mmio_init sift_down(struct pkvm_mmio_region *r, int root,
+				       int nr)
 {
 	int child;
 
@@ -719,7 +740,7 @@ static void sift_down(struct pkvm_mmio_region *r, int root, int nr)
  * Heapsort: no allocation, no recursion, O(n log n) on any input, which is
  * what early boot code and a tool reading untrusted blobs both need.
  */
-static void sort_regions(struct pkvm_mmio_region *r, int nr)
+static void __pkvm_mmio_init sort_regions(struct pkvm_mmio_region *r, int nr)
 {
 	int i;
 
@@ -741,7 +762,8 @@ static void sort_regions(struct pkvm_mmio_region *r, int nr)
  *
  * Return: the number of regions left.
  */
-int pkvm_mmio_coalesce(struct pkvm_mmio_region *regions, int nr)
+int __pkvm_mmio_init pkvm_mmio_coalesce(struct pkvm_mmio_region *regions,
+					int nr)
 {
 	int i, out = 0;
 
@@ -777,8 +799,8 @@ int pkvm_mmio_coalesce(struct pkvm_mmio_region *regions, int nr)
  *
  * Return: true on any overlap.
  */
-bool pkvm_mmio_overlaps(const struct pkvm_mmio_region *regions, size_t nr,
-			u64 base, u64 size)
+bool __pkvm_mmio_init pkvm_mmio_overlaps(const struct pkvm_mmio_region *regions,
+					 size_t nr, u64 base, u64 size)
 {
 	u64 last = base + size - 1;
 	size_t i;
@@ -806,8 +828,8 @@ bool pkvm_mmio_overlaps(const struct pkvm_mmio_region *regions, size_t nr,
  * Return: the index of a region that meets [@base, @base + @size), or -1 if
  * none does or the range is empty or wraps.
  */
-int pkvm_mmio_find_overlap(const struct pkvm_mmio_region *regions, int nr,
-			   u64 base, u64 size)
+int __pkvm_mmio_init pkvm_mmio_find_overlap(const struct pkvm_mmio_region *regions,
+					    int nr, u64 base, u64 size)
 {
 	int lo = 0, hi = nr;
 
@@ -835,7 +857,8 @@ struct discover_ctx {
 	struct pkvm_mmio_error *err;
 };
 
-static int discover_one(void *ctx, const struct pkvm_mmio_region *r)
+static int __pkvm_mmio_init discover_one(void *ctx,
+					 const struct pkvm_mmio_region *r)
 {
 	struct discover_ctx *d = ctx;
 	const struct pkvm_mmio_limits *limits = d->limits;
@@ -860,7 +883,8 @@ static int discover_one(void *ctx, const struct pkvm_mmio_region *r)
 	return 0;
 }
 
-static int discover_memory(void *ctx, const struct pkvm_mmio_region *mem)
+static int __pkvm_mmio_init discover_memory(void *ctx,
+					    const struct pkvm_mmio_region *mem)
 {
 	struct discover_ctx *d = ctx;
 	int i = pkvm_mmio_find_overlap(d->regions, d->nr, mem->base, mem->size);
@@ -877,7 +901,7 @@ static int discover_memory(void *ctx, const struct pkvm_mmio_region *mem)
  * Return: the offset of the node /chosen stdout-path (or linux,stdout-path)
  * names, through /aliases and without its options, or a negative value.
  */
-int pkvm_mmio_fdt_console(const void *fdt)
+int __pkvm_mmio_init pkvm_mmio_fdt_console(const void *fdt)
 {
 	const char *path, *colon;
 	int chosen, len;
@@ -897,7 +921,8 @@ int pkvm_mmio_fdt_console(const void *fdt)
 	return fdt_path_offset_namelen(fdt, path, len);
 }
 
-static int discover_console(void *ctx, const struct pkvm_mmio_region *con)
+static int __pkvm_mmio_init discover_console(void *ctx,
+					     const struct pkvm_mmio_region *con)
 {
 	struct discover_ctx *d = ctx;
 	int i = pkvm_mmio_find_overlap(d->regions, d->nr, con->base,
@@ -911,7 +936,7 @@ static int discover_console(void *ctx, const struct pkvm_mmio_region *con)
 
 /*
  * The interrupt controllers the host routes interrupts through: the targets
- * of every interrupt-parent and interrupts-extended, and, for a node with
+ * of every interrupt-parent, interrupts-extended and interrupt-map, and, for a node with
  * interrupts and no interrupt-parent on its way up, the nearest ancestor
  * with #interrupt-cells (of_irq_find_parent()). Controllers' own parents
  * are found the same way, so whole chains are covered. Kept as phandles and
@@ -925,6 +950,8 @@ struct irq_scan {
 	int implicit[MAX_IRQ_PARENTS];
 	int nr_implicit;
 	bool overflow;
+	u32 last_phandle;
+	int last_node;		/* of last_phandle; 0 before the first lookup */
 };
 
 enum {
@@ -932,7 +959,7 @@ enum {
 	IRQ_CELLS	= 1 << 1,	/* has #interrupt-cells */
 };
 
-static void add_phandle(struct irq_scan *s, u32 phandle)
+static void __pkvm_mmio_init add_phandle(struct irq_scan *s, u32 phandle)
 {
 	int i;
 
@@ -946,7 +973,7 @@ static void add_phandle(struct irq_scan *s, u32 phandle)
 		s->phandles[s->nr_phandles++] = phandle;
 }
 
-static void add_implicit(struct irq_scan *s, int node)
+static void __pkvm_mmio_init add_implicit(struct irq_scan *s, int node)
 {
 	int i;
 
@@ -960,7 +987,7 @@ static void add_implicit(struct irq_scan *s, int node)
 		s->implicit[s->nr_implicit++] = node;
 }
 
-static int level_irq(struct pkvm_mmio_walk *walk, int i)
+static int __pkvm_mmio_init level_irq(struct pkvm_mmio_walk *walk, int i)
 {
 	struct level *l = &walk->stack[i];
 	int len;
@@ -975,29 +1002,50 @@ static int level_irq(struct pkvm_mmio_walk *walk, int i)
 	return l->irq;
 }
 
-/* interrupts-extended: <phandle specifier...>, the specifier's length read off the target. */
-static void scan_extended(const void *fdt, const fdt32_t *p, int len,
-			  struct irq_scan *s)
+/* A phandle's node, remembering the last one: lists repeat the same parent. */
+static int __pkvm_mmio_init phandle_node(const void *fdt, struct irq_scan *s,
+					 u32 phandle)
+{
+	if (!s->last_node || s->last_phandle != phandle) {
+		s->last_phandle = phandle;
+		s->last_node = fdt_node_offset_by_phandle(fdt, phandle);
+	}
+	return s->last_node;
+}
+
+/*
+ * interrupts-extended: <phandle specifier...>; interrupt-map: <child-address
+ * child-specifier phandle parent-address parent-specifier...>, as
+ * of_irq_parse_raw() and of_irq_parse_imap_parent() read them. The lengths
+ * come from the targets; one that cannot be followed counts every
+ * controller as used.
+ */
+static void __pkvm_mmio_init scan_irq_list(const void *fdt, const fdt32_t *p,
+					   int len, int child_cells,
+					   bool with_address,
+					   struct irq_scan *s)
 {
 	int i, n = len / (int)sizeof(*p);
 
-	for (i = 0; i < n;) {
+	for (i = child_cells; i < n; i += child_cells) {
 		u32 phandle = fdt32_ld(&p[i]);
-		int target = fdt_node_offset_by_phandle(fdt, phandle);
-		s64 cells;
+		int target = phandle_node(fdt, s, phandle);
+		s64 cells, address = 0;
 
 		add_phandle(s, phandle);
 		cells = target < 0 ? -1 :
 			read_count(fdt, target, "#interrupt-cells", NULL);
-		if (cells < 0 || cells > n) {
-			s->overflow = true;	/* cannot follow: assume the worst */
+		if (with_address && target >= 0)
+			address = read_count(fdt, target, "#address-cells", NULL);
+		if (cells < 0 || cells > n || address < 0 || address > n) {
+			s->overflow = true;
 			return;
 		}
-		i += 1 + cells;
+		i += 1 + address + cells;
 	}
 }
 
-static int scan_irqs(const void *fdt, struct irq_scan *s)
+static int __pkvm_mmio_init scan_irqs(const void *fdt, struct irq_scan *s)
 {
 	struct pkvm_mmio_walk walk = { .fdt = fdt };
 	int node, depth = 0;
@@ -1009,14 +1057,35 @@ static int scan_irqs(const void *fdt, struct irq_scan *s)
 
 		if (depth >= PKVM_MMIO_FDT_MAX_DEPTH)
 			continue;	/* not unflattened, not routed */
-		push(&walk, depth, node);
+		walk_push(&walk, depth, node);
 
 		p = fdt_getprop(fdt, node, "interrupt-parent", &len);
 		if (p && len >= (int)sizeof(*p))
 			add_phandle(s, fdt32_ld(p));
 		p = fdt_getprop(fdt, node, "interrupts-extended", &len);
 		if (p)
-			scan_extended(fdt, p, len, s);
+			scan_irq_list(fdt, p, len, 0, false, s);
+		p = fdt_getprop(fdt, node, "interrupt-map", &len);
+		if (p) {
+			s64 irq_cells = read_count(fdt, node, "#interrupt-cells", NULL);
+			s64 addr_cells = 2;
+
+			/* The nexus's #address-cells, inherited, 2 if none. */
+			for (i = depth; i >= 0; i--) {
+				s64 v = read_count(fdt, walk.stack[i].node,
+						   "#address-cells", NULL);
+
+				if (v >= 0) {
+					addr_cells = v;
+					break;
+				}
+			}
+			if (irq_cells < 0 || addr_cells + irq_cells > 64)
+				s->overflow = true;
+			else
+				scan_irq_list(fdt, p, len, addr_cells + irq_cells,
+					      true, s);
+		}
 		if (!fdt_getprop(fdt, node, "interrupts", &len) ||
 		    (level_irq(&walk, depth) & IRQ_PARENT))
 			continue;
@@ -1034,7 +1103,8 @@ static int scan_irqs(const void *fdt, struct irq_scan *s)
 	return node < 0 && node != -FDT_ERR_NOTFOUND ? -1 : 0;
 }
 
-static bool irq_used(const void *fdt, const struct irq_scan *s, int node)
+static bool __pkvm_mmio_init irq_used(const void *fdt, const struct irq_scan *s,
+				      int node)
 {
 	u32 phandle = fdt_get_phandle(fdt, node);
 	int i;
@@ -1057,8 +1127,9 @@ static bool irq_used(const void *fdt, const struct irq_scan *s, int node)
  * through it. The scan of the whole tree for that is only paid by trees
  * that tag one.
  */
-static int check_intc(const void *fdt, const struct tag_scan *scan,
-		      struct pkvm_mmio_error *err)
+static int __pkvm_mmio_init check_intc(const void *fdt,
+				       const struct tag_scan *scan,
+				       struct pkvm_mmio_error *err)
 {
 	struct irq_scan irqs = { 0 };
 	int node, depth = 0, i;
@@ -1089,6 +1160,81 @@ static int check_intc(const void *fdt, const struct tag_scan *scan,
 	return 0;
 }
 
+/* of_fdt_device_is_available(): no status, "okay" or "ok". */
+static bool __pkvm_mmio_init node_available(const void *fdt, int node)
+{
+	int len;
+
+	return !fdt_getprop(fdt, node, "status", &len) ||
+	       prop_is(fdt, node, "status", "okay") ||
+	       prop_is(fdt, node, "status", "ok");
+}
+
+struct device_check {
+	const void *fdt;
+	const struct discover_ctx *d;
+	int depth;		/* of the node being checked */
+	struct pkvm_mmio_error *err;
+};
+
+static int __pkvm_mmio_init device_overlap(void *ctx,
+					   const struct pkvm_mmio_region *r)
+{
+	const struct device_check *c = ctx;
+	const struct discover_ctx *d = c->d;
+	int i = pkvm_mmio_find_overlap(d->regions, d->nr, r->base, r->size);
+
+	/* The regions are sorted: walk back to the first that overlaps. */
+	while (i > 0 && d->regions[i - 1].base + d->regions[i - 1].size > r->base)
+		i--;
+	for (; i >= 0 && i < d->nr && d->regions[i].base < r->base + r->size; i++) {
+		const struct pkvm_mmio_region *t = &d->regions[i];
+
+		/* A bus's reg may cover its children's: no conflict there. */
+		if (fdt_supernode_atdepth_offset(c->fdt, t->node, c->depth,
+						 NULL) == r->node)
+			continue;
+		set_range_error(c->err, PKVM_MMIO_DEVICE, t);
+		c->err->has_bus = true;
+		c->err->bus = r->node;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A node the host may still bind, available and untagged, whose reg meets
+ * a tagged region: its driver would reach into the region and fault. Not
+ * counted: memory and /reserved-memory (the RAM rule's), nodes that do not
+ * translate (not memory-mapped), and the tagged node's own ancestors.
+ */
+static int __pkvm_mmio_init check_devices(const void *fdt,
+					  const struct discover_ctx *d,
+					  struct pkvm_mmio_error *err)
+{
+	struct pkvm_mmio_error node_err;
+	struct pkvm_mmio_walk walk = { .fdt = fdt, .err = &node_err };
+	struct device_check c = { .fdt = fdt, .d = d, .err = err };
+	int resmem = fdt_path_offset(fdt, "/reserved-memory");
+	int node, depth = 0, len;
+
+	for (node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		if (depth >= PKVM_MMIO_FDT_MAX_DEPTH)
+			continue;
+		walk_push(&walk, depth, node);
+		if (!depth || !fdt_getprop(fdt, node, "reg", &len) ||
+		    fdt_getprop(fdt, node, PKVM_MMIO_PROP, &len) ||
+		    !node_available(fdt, node) || is_memory_node(fdt, node) ||
+		    (depth == 2 && walk.stack[1].node == resmem))
+			continue;
+		c.depth = depth;
+		if (visit_node(&walk, NULL, 0, device_overlap, &c) > 0)
+			return -1;
+	}
+	return 0;
+}
+
 /**
  * pkvm_mmio_fdt_discover() - What a boot would protect, or why it would not.
  * @fdt:	the flattened device tree
@@ -1103,17 +1249,19 @@ static int check_intc(const void *fdt, const struct tag_scan *scan,
  * Every tagged reg entry is translated and checked, overlapping and
  * adjacent regions are coalesced, the result is checked against the RAM
  * that /memory nodes describe, the console /chosen names, the interrupt
- * controllers the host uses, and the region limit. This is the whole
+ * controllers the host uses, the devices it may drive, and the region
+ * limit. This is the whole
  * boot-time pipeline: the kernel and the tool both call it, so they cannot
  * disagree on what a tree protects. A tree without a tag costs one walk
  * asking each node for the tag, and nothing else of it is checked.
  *
  * Return: the number of regions (>= 0), or -1 with @err filled in.
  */
-int pkvm_mmio_fdt_discover(const void *fdt,
-			   const struct pkvm_mmio_limits *limits,
-			   struct pkvm_mmio_region *regions, int cap,
-			   struct pkvm_mmio_error *err)
+int __pkvm_mmio_init pkvm_mmio_fdt_discover(const void *fdt,
+					    const struct pkvm_mmio_limits *limits,
+					    struct pkvm_mmio_region *regions,
+					    int cap,
+					    struct pkvm_mmio_error *err)
 {
 	struct discover_ctx d = {
 		.limits = limits,
@@ -1150,6 +1298,10 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 	if (check_intc(fdt, &scan, err))
 		return -1;
 
+	/* Nor can a driver of another device work with part of it gone. */
+	if (check_devices(fdt, &d, err))
+		return -1;
+
 	if (d.nr > (int)limits->max_regions) {
 		set_error(err, PKVM_MMIO_TOO_MANY, -1, -1);
 		err->found = d.nr;
@@ -1183,6 +1335,7 @@ static const char *const rule_names[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_OF_DIFFERS]		= "of-differs",
 	[PKVM_MMIO_CONSOLE]		= "console",
 	[PKVM_MMIO_INTC]		= "interrupt-controller",
+	[PKVM_MMIO_DEVICE]		= "device",
 	[PKVM_MMIO_TOO_MANY]		= "too-many",
 	[PKVM_MMIO_CLAIMED]		= "claimed",
 	[PKVM_MMIO_NO_MEMORY]		= "no-memory",
@@ -1212,13 +1365,14 @@ static const char *const rule_text[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_OF_DIFFERS]		= "of_address_to_resource() translates the entry elsewhere",
 	[PKVM_MMIO_CONSOLE]		= "region overlaps the console (/chosen stdout-path)",
 	[PKVM_MMIO_INTC]		= "tagged node is an interrupt controller the host uses",
+	[PKVM_MMIO_DEVICE]		= "region overlaps a device the host may drive",
 	[PKVM_MMIO_TOO_MANY]		= "too many regions after coalescing",
 	[PKVM_MMIO_CLAIMED]		= "region is already claimed by the host",
 	[PKVM_MMIO_NO_MEMORY]		= "out of memory",
 };
 
 /* A short stable identifier of @rule, for machine-readable output. */
-const char *pkvm_mmio_rule_name(enum pkvm_mmio_rule rule)
+const char *__pkvm_mmio_init pkvm_mmio_rule_name(enum pkvm_mmio_rule rule)
 {
 	if ((unsigned int)rule >= PKVM_MMIO_NR_RULES)
 		return "unknown";
@@ -1226,7 +1380,7 @@ const char *pkvm_mmio_rule_name(enum pkvm_mmio_rule rule)
 }
 
 /* What @rule means, for people. */
-const char *pkvm_mmio_rule_str(enum pkvm_mmio_rule rule)
+const char *__pkvm_mmio_init pkvm_mmio_rule_str(enum pkvm_mmio_rule rule)
 {
 	if ((unsigned int)rule >= PKVM_MMIO_NR_RULES)
 		return "unknown error";
@@ -1245,8 +1399,9 @@ const char *pkvm_mmio_rule_str(enum pkvm_mmio_rule rule)
  *
  * Return: the snprintf() result.
  */
-int pkvm_mmio_format_error(const void *fdt, const struct pkvm_mmio_error *err,
-			   char *buf, size_t len)
+int __pkvm_mmio_init pkvm_mmio_format_error(const void *fdt,
+					    const struct pkvm_mmio_error *err,
+					    char *buf, size_t len)
 {
 	char path[256] = "";
 	char bus[256 + 8] = "";

@@ -11,6 +11,7 @@
 #define __ARM64_KVM_PKVM_MMIO_FDT_H__
 
 #ifdef __KERNEL__
+#include <linux/init.h>
 #include <linux/libfdt.h>
 #include <linux/types.h>
 #else
@@ -26,6 +27,16 @@ typedef uint64_t u64;
 #endif
 
 #define PKVM_MMIO_PROP			"pkvm,protected-mmio"
+
+/*
+ * In the kernel the parser only runs at boot, unless the KUnit suite calls
+ * it later: keep its code in init memory otherwise.
+ */
+#if defined(__KERNEL__) && !defined(CONFIG_PKVM_PROTECTED_MMIO_KUNIT_TEST)
+#define __pkvm_mmio_init	__init
+#else
+#define __pkvm_mmio_init
+#endif
 
 /*
  * Entries of scratch space pkvm_mmio_fdt_discover() is given for a limit of
@@ -66,6 +77,7 @@ enum pkvm_mmio_rule {
 	PKVM_MMIO_OF_DIFFERS,
 	PKVM_MMIO_CONSOLE,
 	PKVM_MMIO_INTC,
+	PKVM_MMIO_DEVICE,
 	PKVM_MMIO_TOO_MANY,
 	PKVM_MMIO_CLAIMED,
 	PKVM_MMIO_NO_MEMORY,
