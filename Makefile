@@ -64,9 +64,14 @@ test: kernel kernel-16k kernel-64k initramfs firmware tool
 		$(TOP)/tests/style/run.sh -- \
 		$(TOP)/tests/dtbs/run.sh -- \
 		$(TOP)/tests/kunit/run.sh -k $(B)/Image -o $(B)/kunit-4k -- \
+		$(TOP)/tests/kunit/run.sh -R -s pkvm_pinned_annotation -n 4 -o $(B)/kunit-4k -- \
 		$(TOP)/tests/kunit/run.sh -k $(B)/kernel-16k/arch/arm64/boot/Image \
 			-c max,lpa2=off -o $(B)/kunit-16k -- \
+		$(TOP)/tests/kunit/run.sh -R -s pkvm_pinned_annotation -n 4 \
+			-c max,lpa2=off -o $(B)/kunit-16k -- \
 		$(TOP)/tests/kunit/run.sh -k $(B)/kernel-64k/arch/arm64/boot/Image \
+			-o $(B)/kunit-64k -- \
+		$(TOP)/tests/kunit/run.sh -R -s pkvm_pinned_annotation -n 4 \
 			-o $(B)/kunit-64k -- \
 		$(TOP)/tests/boot/run.sh -- \
 		$(TOP)/tests/boot/run.sh -p 16 -k $(B)/kernel-16k/arch/arm64/boot/Image \

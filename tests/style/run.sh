@@ -53,11 +53,11 @@ done < "$top/patches/series"
 # W=1 and sparse on our objects and the upstream files our hunks touch.
 objs=(arch/arm64/kvm/pkvm_protected_mmio.o arch/arm64/kvm/pkvm_mmio_fdt.o
       arch/arm64/kvm/pkvm_protected_mmio_selftest.o
-      arch/arm64/kvm/pkvm_mmio_fdt_test.o
+      arch/arm64/kvm/pkvm_mmio_fdt_test.o arch/arm64/kvm/pkvm_pinned_test.o
       arch/arm64/kvm/pkvm.o arch/arm64/kvm/arm.o
       arch/arm64/kvm/hyp/pgtable.o)
 hyp=(protected_mmio setup mem_protect hyp-main)
-ours='pkvm_protected_mmio|pkvm_mmio_fdt|kvm_pkvm_mmio|nvhe/protected_mmio'
+ours='pkvm_protected_mmio|pkvm_mmio_fdt|pkvm_pinned_test|kvm_pkvm_mmio|nvhe/protected_mmio'
 
 if command -v sparse >/dev/null; then c=1; else c=0; fi
 for o in "${objs[@]}"; do rm -f "$obj/$o"; done
