@@ -50,8 +50,10 @@ check() { # check DESCRIPTION COMMAND...
 overlay_pl031='&{/pl031@9010000} { pkvm,protected-mmio; };'
 overlay_flash1='&{/flash@0} { pkvm,protected-mmio = <1>; };'
 overlay_ecam='&{/pcie@10000000} { pkvm,protected-mmio = <0>; };'
-# A bus whose ranges move its child: reg 0x10000 is 0x9010000 on the CPU bus.
+# A bus whose ranges move its child: reg 0x10000 is 0x9010000 on the CPU bus,
+# where the RTC is (its own node goes, or the host would drive it too).
 overlay_bus='/ {
+	/delete-node/ pl031@9010000;
 	test-bus@9000000 {
 		compatible = "simple-bus";
 		#address-cells = <1>;
@@ -458,7 +460,7 @@ scenario_toomany() {
 	local i nodes=
 	for i in $(seq 0 16); do
 		nodes+=$(printf 'dummy@%x { reg = <0x0 0x%x 0x0 0x1000>; pkvm,protected-mmio; }; ' \
-			$((0x100000 + i * 0x2000)) $((0x100000 + i * 0x2000)))
+			$((0xc000000 + i * 0x2000)) $((0xc000000 + i * 0x2000)))
 	done
 	refused "$1" toomany "/ { $nodes };" \
 		'device tree: too many regions after coalescing \(17 found, limit 16\)'
@@ -526,16 +528,25 @@ scenario_intc() {
 		'/intc@8000000: tagged node is an interrupt controller the host uses'
 }
 
-# A region the host has claimed by the time the hypervisor would take it:
-# the GIC driver requests its redistributors ("GICR") at boot. Refused at
-# pKVM init with one line naming the claimant; the host keeps running, and
-# the tagged node stays "reserved", the stated policy when pKVM fails after
-# discovery (no driver may bind a node meant for the hypervisor).
+# A node over the GIC's redistributors, an untagged device the host drives:
+# refused at discovery, naming the device.
+scenario_device() {
+	refused "$1" device '/ { fake@80a0000 { compatible = "pkvm-test,dev"; reg = <0x0 0x80a0000 0x0 0x20000>; pkvm,protected-mmio; }; };' \
+		'/fake@80a0000 reg\[0\] \[0x80a0000-0x80bffff\]: region overlaps a device the host may drive \(at /intc@8000000\)'
+}
+
+# A region the host has claimed by the time the hypervisor would take it
+# (here by the test kernels' kvm-arm.protected_mmio_selftest_claim, in a
+# core initcall, as early drivers do): refused at pKVM init with one line
+# naming the claimant. The host keeps running, and the tagged node stays
+# "reserved", the stated policy when pKVM fails after discovery (no driver
+# may bind a node meant for the hypervisor).
 scenario_claimed() {
-	boot "$1" claimed '/ { fake@80a0000 { compatible = "pkvm-test,dev"; reg = <0x0 0x80a0000 0x0 0x20000>; pkvm,protected-mmio; }; };' \
-		protected "read:0x9030000,cat:/proc/device-tree/fake@80a0000/status,cat:/proc/iomem" || return
+	boot "$1:kvm-arm.protected_mmio_selftest_claim=0xc000000" claimed \
+		'/ { fake@c000000 { compatible = "pkvm-test,dev"; reg = <0x0 0xc000000 0x0 0x1000>; pkvm,protected-mmio; }; };' \
+		protected "read:0x9030000,cat:/proc/device-tree/fake@c000000/status,cat:/proc/iomem" || return
 	check "$1/claimed: one line names the region, its claimant and the rule" \
-		test "$(grep -Ec 'protected MMIO: /fake@80a0000 reg\[0\] \[0x80a0000-0x80bffff\]: region is already claimed by the host \(GICR\) \[rule claimed\]; protected mode not enabled' "$log")" -eq 1
+		test "$(grep -Ec 'protected MMIO: /fake@c000000 reg\[0\] \[0xc000000-0xc000fff\]: region is already claimed by the host \(pkvm-mmio selftest claim\) \[rule claimed\]; protected mode not enabled' "$log")" -eq 1
 	check "$1/claimed: pKVM did not come up in protected mode" \
 		not_in_log 'Protected [nh]VHE mode initialized'
 	check "$1/claimed: the tagged node stays \"reserved\"" in_log '^PKVMTEST \| reserved$'
@@ -583,7 +594,7 @@ scenario_page_refused() {
 }
 
 scenario_page_protected() {
-	boot "$1" page-protected '/ { window@4000000 { reg = <0x0 0x4000000 0x0 0x10000>; pkvm,protected-mmio; }; };' protected \
+	boot "$1" page-protected '/ { /delete-node/ flash@0; window@4000000 { reg = <0x0 0x4000000 0x0 0x10000>; pkvm,protected-mmio; }; };' protected \
 		"deny:0x4000000,denyw:0x400fffc,read:0x4010000,read:0x9030000" || return
 	check "$1/page-protected: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/page-protected: 64 KiB region protected with ${pgkb}K pages" \
@@ -596,7 +607,7 @@ scenario_page_protected() {
 scenario_page_ffa() {
 	local last
 	last=$(printf '0x%x' $((0x4010000 - pgkb * 1024)))
-	boot "$1" page-ffa '/ { window@4000000 { reg = <0x0 0x4000000 0x0 0x10000>; pkvm,protected-mmio; }; };' protected \
+	boot "$1" page-ffa '/ { /delete-node/ flash@0; window@4000000 { reg = <0x0 0x4000000 0x0 0x10000>; pkvm,protected-mmio; }; };' protected \
 		"ffaram,ffa:share:0x4000000,ffa:lend:$last,ffapair:0x4000000,ffapair:$last,deny:0x4000000,denyw:0x400fffc,ffaram" \
 		"$firmware" || return
 	check "$1/page-ffa: pKVM protected mode initialized" pkvm_up "$1"
@@ -604,7 +615,7 @@ scenario_page_ffa() {
 }
 
 if [ "$pgkb" = 4 ]; then
-	scenarios=(untagged pl031 bus ecam flash gib hole headtail budget enforce hostile ffa notprotected unaligned badindex duplicate ram notmmio console toomany deep cellless firstwin intc claimed differential)
+	scenarios=(untagged pl031 bus ecam flash gib hole headtail budget enforce hostile ffa notprotected unaligned badindex duplicate ram notmmio console toomany deep cellless firstwin intc device claimed differential)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
 else
 	scenarios=(page_refused page_protected page_ffa)

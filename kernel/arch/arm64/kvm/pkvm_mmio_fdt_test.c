@@ -19,6 +19,7 @@
 #include <asm/kvm_pkvm_mmio.h>
 
 #include "pkvm_mmio_fdt.h"
+#include "pkvm_protected_mmio.h"
 
 #define TEST_FDT_SIZE		SZ_8K
 #define TEST_PA_LIMIT		BIT_ULL(40)

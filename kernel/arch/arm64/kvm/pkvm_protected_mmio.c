@@ -28,6 +28,10 @@
 #include <asm/kvm_pkvm_mmio.h>
 
 #include "pkvm_mmio_fdt.h"
+#include "pkvm_protected_mmio.h"
+
+/* Longest node path we log or look up; a longer one refuses the set. */
+#define PKVM_MMIO_PATH_LEN	512
 
 /*
  * The host's own record of what it handed over: once pKVM is finalized the
@@ -124,13 +128,13 @@ static void __init report_error(const void *fdt,
 static void __init record_region(const void *fdt,
 				 const struct pkvm_mmio_region *r, int i)
 {
-	static char path[256] __initdata;
+	static char path[PKVM_MMIO_PATH_LEN] __initdata;
 	char *saved;
 
 	if (fdt_get_path(fdt, r->node, path, sizeof(path)))
 		strscpy(path, "?", sizeof(path));
 
-	saved = memblock_alloc(strlen(path) + 1, SMP_CACHE_BYTES);
+	saved = memblock_alloc(strlen(path) + 1, sizeof(long));
 	if (saved)
 		strscpy(saved, path, strlen(path) + 1);
 	pkvm_protected_srcs[i] = (struct pkvm_protected_src) {
@@ -150,11 +154,27 @@ static void __init record_region(const void *fdt,
 /* The live node of FDT node @node, with a reference; NULL if there is none. */
 static struct device_node *__init live_node(const void *fdt, int node)
 {
-	static char path[1024] __initdata;
+	static char path[PKVM_MMIO_PATH_LEN] __initdata;
 
 	if (fdt_get_path(fdt, node, path, sizeof(path)))
 		return NULL;
 	return of_find_node_by_path(path);
+}
+
+/*
+ * Without CONFIG_OF_KOBJ, unflatten_dt_nodes() drops unavailable nodes: a
+ * disabled tagged node has no live node to check or mark, and no driver
+ * can bind it either.
+ */
+static bool __init not_unflattened(const void *fdt, int node)
+{
+	const char *status;
+	int len;
+
+	if (IS_ENABLED(CONFIG_OF_KOBJ))
+		return false;
+	status = fdt_getprop(fdt, node, "status", &len);
+	return status && strcmp(status, "okay") && strcmp(status, "ok");
 }
 
 /*
@@ -170,7 +190,7 @@ static int __init of_translation_differs(void *ctx,
 	int ret;
 
 	if (!np)
-		return 1;
+		return !not_unflattened(initial_boot_params, r->node);
 	ret = of_address_to_resource(np, r->reg_index, &res);
 	of_node_put(np);
 
@@ -206,8 +226,10 @@ static int __init plan_tagged_node(void *ctx, const struct pkvm_mmio_region *r)
 	if (plan->nr == plan->cap)
 		return -ENOSPC;
 	plan->np[plan->nr] = live_node(initial_boot_params, r->node);
+	if (!plan->np[plan->nr] && not_unflattened(initial_boot_params, r->node))
+		return 0;
 	if (!plan->np[plan->nr]) {
-		static char path[256] __initdata;
+		static char path[PKVM_MMIO_PATH_LEN] __initdata;
 
 		if (fdt_get_path(initial_boot_params, r->node, path, sizeof(path)))
 			strscpy(path, "?", sizeof(path));
@@ -272,6 +294,43 @@ out_free:
 	if (plan.np)
 		memblock_free(plan.np, plan.cap * sizeof(*plan.np));
 	return ret;
+}
+
+/*
+ * The parser knows the console /chosen names; an earlycon= on the command
+ * line may name another one by address ("earlycon=pl011,0x9000000",
+ * "earlycon=uart8250,mmio32,0x..."): the first number after the driver's
+ * name. Taking it would oops printk. Returns true after logging the refusal.
+ */
+static bool __init earlycon_overlaps(const void *fdt, int nr)
+{
+	static char path[PKVM_MMIO_PATH_LEN] __initdata;
+	static char arg[64] __initdata;
+	char *p = strstr(boot_command_line, "earlycon="), *tok, *cur;
+	const struct pkvm_mmio_region *r;
+	u64 addr;
+	int i;
+
+	if (!p || (p != boot_command_line && p[-1] != ' '))
+		return false;
+	strscpy(arg, p + strlen("earlycon="), sizeof(arg));
+	arg[strcspn(arg, " ")] = '\0';
+	cur = strchr(arg, ',');
+	while (cur && (tok = strsep(&cur, ","))) {
+		if (!*tok || kstrtou64(tok, 0, &addr))
+			continue;
+		i = pkvm_mmio_find_overlap(pkvm_mmio_found, nr, addr, 1);
+		if (i < 0)
+			return false;
+		r = &pkvm_mmio_found[i];
+		if (fdt_get_path(fdt, r->node, path, sizeof(path)))
+			strscpy(path, "?", sizeof(path));
+		kvm_err("protected MMIO: %s reg[%d] [0x%llx-0x%llx]: region overlaps the console (earlycon=%s) [rule %s]; protected mode not enabled\n",
+			path, r->reg_index, r->base, r->base + r->size - 1, arg,
+			pkvm_mmio_rule_name(PKVM_MMIO_CONSOLE));
+		return true;
+	}
+	return false;
 }
 
 /* The level of the hyp stage-1 root, as kvm_mmu_init() will size it. */
@@ -368,6 +427,9 @@ int __init pkvm_protected_mmio_discover(void)
 		return -EINVAL;
 	}
 
+	if (nr && (earlycon_overlaps(fdt, nr) || reserve_tagged_nodes(fdt)))
+		return -EINVAL;
+
 	for (i = 0; i < nr; i++) {
 		const struct pkvm_mmio_region *r = &pkvm_mmio_found[i];
 
@@ -377,8 +439,6 @@ int __init pkvm_protected_mmio_discover(void)
 		merged += r->nr_merged - 1;
 		record_region(fdt, r, i);
 	}
-	if (nr && reserve_tagged_nodes(fdt))
-		return -EINVAL;
 
 	kvm_nvhe_sym(pkvm_protected_nr_regs) = nr;
 	pkvm_protected_nr_srcs = nr;
@@ -401,7 +461,7 @@ static int __init count_region(void *ctx, const struct pkvm_mmio_region *r)
 }
 
 /**
- * pkvm_protected_mmio_report_ignored() - Say once that tags have no effect.
+ * pkvm_protected_mmio_report_ignored() - Say once when tags have no effect.
  *
  * Outside protected mode nothing takes the regions away from the host; a
  * board that relies on them should learn that from the log.
@@ -411,7 +471,9 @@ void __init pkvm_protected_mmio_report_ignored(void)
 	struct pkvm_mmio_error err;
 	int nr = 0;
 
-	if (!initial_boot_params)
+	if (!initial_boot_params ||
+	    (is_hyp_mode_available() && !is_kernel_in_hyp_mode() &&
+	     kvm_get_mode() == KVM_MODE_PROTECTED))
 		return;
 
 	pkvm_mmio_fdt_walk_regions(initial_boot_params, count_region, &nr, &err);
@@ -537,6 +599,7 @@ void __init pkvm_protected_mmio_finalize(void)
 				res);
 	}
 
+	/* kvm_debugfs_dir is kvm_main.c's own: find the directory by name. */
 	kvm_dir = debugfs_lookup("kvm", NULL);
 	if (kvm_dir) {
 		debugfs_create_file("protected_mmio", 0400, kvm_dir, NULL,

@@ -54,6 +54,11 @@
  *		 the guest would run without stage-2 if the hypervisor took
  *		 it. The result names what was done and what EL2 returned.
  *
+ * And on the command line, kvm-arm.protected_mmio_selftest_claim=PHYS makes a
+ * core initcall request the page at PHYS, busy, as early drivers request
+ * their registers: the host's claims check must then refuse a region over
+ * it when pKVM starts.
+ *
  * FF-A needs firmware that speaks it: the boot tests use tests/firmware,
  * whose FW_SIP_FFA_SEEN call counts the MEM_SHARE and MEM_LEND calls that
  * reached EL3 and how often an address was in their ranges.
@@ -66,6 +71,7 @@
 #include <linux/debugfs.h>
 #include <linux/init.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
 #include <linux/kvm_host.h>
 #include <linux/memblock.h>
 #include <linux/mutex.h>
@@ -569,6 +575,25 @@ static const struct file_operations selftest_fops = {
 	.read	= selftest_read,
 	.llseek	= default_llseek,
 };
+
+static phys_addr_t selftest_claim_phys __initdata;
+
+static int __init early_selftest_claim(char *arg)
+{
+	return arg ? kstrtoull(arg, 0, &selftest_claim_phys) : -EINVAL;
+}
+early_param("kvm-arm.protected_mmio_selftest_claim", early_selftest_claim);
+
+static int __init selftest_claim(void)
+{
+	if (selftest_claim_phys &&
+	    !request_mem_region(selftest_claim_phys, PAGE_SIZE,
+				"pkvm-mmio selftest claim"))
+		pr_err("protected MMIO selftest: cannot claim %pa\n",
+		       &selftest_claim_phys);
+	return 0;
+}
+core_initcall(selftest_claim);
 
 /* Called once pKVM owns the regions, after the debugfs listing exists. */
 void __init pkvm_protected_mmio_selftest_init(void)

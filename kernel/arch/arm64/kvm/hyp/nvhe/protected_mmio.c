@@ -226,7 +226,10 @@ static int map_hyp(void)
 		u64 size = reg_end(reg) - phys;
 		unsigned long va = pkvm_mmio_va_place(cursor, phys, size);
 
+		/* The layout the budget assumed: nothing else allocates here. */
 		ret = pkvm_alloc_private_va_range(va + size - cursor, &unused);
+		if (!ret && unused != cursor)
+			ret = -EINVAL;
 		if (ret)
 			return ret;
 		/* A region there would alias memory shared with us later. */
@@ -304,7 +307,8 @@ static int take_from_host(void)
  * Called from __pkvm_init_finalise() once the hypervisor runs on its own
  * page tables and the host stage-2 reflects the hypervisor's memory, before
  * any CPU runs the host under that stage-2. Any failure fails pKVM init:
- * protecting part of what the platform asked for is not an option.
+ * protecting part of what the platform asked for is not an option. Nothing
+ * is unwound then: the host never runs under these page tables.
  *
  * Return: 0 on success, a negative error code otherwise.
  */
