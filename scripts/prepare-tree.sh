@@ -1,5 +1,5 @@
 #!/bin/bash
-# Lay the project's sparse kernel tree and its small hunks on the base kernel.
+# Lay the project's kernel series (patches/series) on the base kernel.
 #
 #   prepare-tree.sh DEST        unpack the pinned Debian linux-source
 #                               (configs/base-kernel) into DEST
@@ -60,15 +60,8 @@ fi
 
 # Refresh DEST from the pristine copy; rsync keeps mtimes of unchanged files
 # so an incremental kernel build only recompiles what the patches touch.
-echo "prepare-tree: $(cat "$pristine/.pkvm-mmio-source") + kernel/ + $(grep -c . "$top/patches/series") patches -> $dest"
+echo "prepare-tree: $(cat "$pristine/.pkvm-mmio-source") + $(grep -c '^[a-z]' "$top/patches/series") patches (patches/series) -> $dest"
 mkdir -p "$dest"
 rsync -a --delete --exclude .pkvm-mmio-stamp "$pristine/" "$dest/"
-rsync -a "$top/kernel/" "$dest/"
-while read -r p; do
-	[ -n "$p" ] || continue
-	patch -d "$dest" -p1 --no-backup-if-mismatch -s -F0 < "$top/patches/$p" || {
-		echo "patch $p does not apply on $(cat "$pristine/.pkvm-mmio-source")" >&2
-		exit 1
-	}
-done < "$top/patches/series"
+"$top/scripts/series.py" apply "$dest"
 echo "$want" > "$dest/.pkvm-mmio-stamp"

@@ -28,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 bindings=$top/kernel/Documentation/devicetree/bindings
 binding=$bindings/arm/pkvm,protected-mmio.yaml
-vpatch=$top/patches/0001-dt-bindings-vendor-prefixes-add-pkvm.patch
+vpatch=$(ls "$top"/patches/dt/*-dt-bindings-vendor-prefixes-add-pkvm.patch)
 prop=pkvm,protected-mmio
 
 w=$(mktemp -d)

@@ -30,16 +30,18 @@
 #define EXIT_USAGE		2
 
 /* No real DTB comes near this; it keeps a stray file from eating memory. */
-#define MAX_INPUT_SIZE		(64u << 20)
-#define MAX_MAX_REGIONS		(1u << 20)
+#define MAX_INPUT_SIZE		(64u * 1024 * 1024)
+#define MAX_MAX_REGIONS		(1024u * 1024)
 
 /* Node flags, gathered in one walk of the tree. */
-#define N_TAGGED	(1u << 0)	/* has pkvm,protected-mmio */
-#define N_INTC		(1u << 1)	/* interrupt-controller */
-#define N_CONSOLE	(1u << 2)	/* the /chosen stdout-path node */
-#define N_RESMEM	(1u << 3)	/* child of /reserved-memory */
-#define N_MEMORY	(1u << 4)	/* device_type = "memory" */
-#define N_UNAVAILABLE	(1u << 5)	/* status neither "okay" nor "ok" */
+enum {
+	N_TAGGED	= 0x01,	/* has pkvm,protected-mmio */
+	N_INTC		= 0x02,	/* interrupt-controller */
+	N_CONSOLE	= 0x04,	/* the /chosen stdout-path node */
+	N_RESMEM	= 0x08,	/* child of /reserved-memory */
+	N_MEMORY	= 0x10,	/* device_type = "memory" */
+	N_UNAVAILABLE	= 0x20,	/* status neither "okay" nor "ok" */
+};
 
 struct opts {
 	u64 page_size;
@@ -882,8 +884,8 @@ static int print_json(const struct analysis *a, const struct opts *o,
 
 		if (fi->node >= 0 && !path)
 			return -1;
-		printf("%s\n    {\"severity\": \"%s\", \"rule\": \"%s\", "
-		       "\"node\": ", i ? "," : "",
+		printf("%s\n    {\"severity\": \"%s\", \"rule\": \"%s\", \"node\": ",
+		       i ? "," : "",
 		       fi->error ? "error" : "warning", fi->rule);
 		if (path)
 			put_json_str(stdout, path);
@@ -958,8 +960,8 @@ static int print_list_human(const struct analysis *a, const struct opts *o)
 
 static void print_summary(FILE *f, const struct analysis *a)
 {
-	fprintf(f, "summary: %d region%s, %d error%s, %d warning%s: the kernel "
-		"would %s this tree\n",
+	fprintf(f,
+		"summary: %d region%s, %d error%s, %d warning%s: the kernel would %s this tree\n",
 		a->nr_regions > 0 ? a->nr_regions : 0,
 		a->nr_regions == 1 ? "" : "s",
 		a->nr_errors, a->nr_errors == 1 ? "" : "s",
@@ -1140,8 +1142,8 @@ static int cmd_tag(const struct opts *o, char **argv, int argc, bool untag)
 
 	ret = status_of(&a, o);
 	if (ret != EXIT_CLEAN && !o->force) {
-		msg("not writing %s: the result breaks the rules above "
-		    "(--force writes it anyway)", out);
+		msg("not writing %s: the result breaks the rules above (--force writes it anyway)",
+		    out);
 		goto out;
 	}
 	if (write_fdt(out, buf))
@@ -1161,30 +1163,29 @@ out:
 
 /* ---- options ------------------------------------------------------------- */
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
-	fprintf(f,
-"usage: %s [OPTIONS] list FILE\n"
-"       %s [OPTIONS] check FILE\n"
-"       %s [OPTIONS] tag IN OUT NODE-PATH [INDEX...]\n"
-"       %s [OPTIONS] untag IN OUT NODE-PATH\n"
-"\n"
-"List, check and edit the pkvm,protected-mmio regions of a device tree\n"
-"blob, with the parser and rules the kernel uses. FILE, IN and OUT may be\n"
-"'-' for stdin or stdout.\n"
-"\n"
-"  -p, --page-size SIZE   4K, 16K, 64K or bytes (default 4K)\n"
-"  -b, --pa-bits N        host stage-2 PA size in bits, 32-52 (default 48)\n"
-"  -m, --max-regions N    regions after coalescing (default 16)\n"
-"  -W, --werror           treat warnings as errors\n"
-"  -f, --format FMT       human (default) or json, for list and check\n"
-"      --force            tag/untag: write OUT even if it breaks the rules\n"
-"  -h, --help             this text\n"
-"  -V, --version          the version\n"
-"\n"
-"Exit status: 0 clean, 1 rules broken (or warnings with --werror),\n"
-"2 usage error or unreadable or invalid input.\n",
-		prog, prog, prog, prog);
+	fprintf(f, "usage: %s [OPTIONS] list FILE\n"
+		   "       %s [OPTIONS] check FILE\n"
+		   "       %s [OPTIONS] tag IN OUT NODE-PATH [INDEX...]\n"
+		   "       %s [OPTIONS] untag IN OUT NODE-PATH\n"
+		   "\n"
+		   "List, check and edit the pkvm,protected-mmio regions of a device tree\n"
+		   "blob, with the parser and rules the kernel uses. FILE, IN and OUT may be\n"
+		   "'-' for stdin or stdout.\n"
+		   "\n"
+		   "  -p, --page-size SIZE   4K, 16K, 64K or bytes (default 4K)\n"
+		   "  -b, --pa-bits N        host stage-2 PA size in bits, 32-52 (default 48)\n"
+		   "  -m, --max-regions N    regions after coalescing (default 16)\n"
+		   "  -W, --werror           treat warnings as errors\n"
+		   "  -f, --format FMT       human (default) or json, for list and check\n"
+		   "      --force            tag/untag: write OUT even if it breaks the rules\n"
+		   "  -h, --help             this text\n"
+		   "  -V, --version          the version\n"
+		   "\n"
+		   "Exit status: 0 clean, 1 rules broken (or warnings with --werror),\n"
+		   "2 usage error or unreadable or invalid input.\n",
+		   prog, prog, prog, prog);
 }
 
 static int parse_size(const char *s, u64 *val)
@@ -1278,19 +1279,19 @@ int main(int argc, char **argv)
 			o.force = true;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return EXIT_CLEAN;
 		case 'V':
 			printf("pkvm-mmio %s\n", PKVM_MMIO_TOOL_VERSION);
 			return EXIT_CLEAN;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 
 	if (optind >= argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[optind++];
@@ -1298,7 +1299,7 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "list") || !strcmp(cmd, "check")) {
 		if (nargs != 1 || o.force) {
-			usage(stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 		return cmd_list_check(&o, argv[optind], !strcmp(cmd, "check"));
@@ -1307,12 +1308,12 @@ int main(int argc, char **argv)
 		bool untag = !strcmp(cmd, "untag");
 
 		if (nargs < 3 || (untag && nargs != 3) || o.format_set) {
-			usage(stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 		return cmd_tag(&o, argv + optind, nargs, untag);
 	}
 	msg("%s: unknown command", cmd);
-	usage(stderr);
+	print_usage(stderr);
 	return EXIT_USAGE;
 }

@@ -19,7 +19,6 @@
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 
-#include <asm/arch_timer.h>
 #include <asm/cputype.h>
 #include <asm/kernel-pgtable.h>
 #include <asm/sections.h>
@@ -53,36 +52,6 @@ static struct resource pkvm_protected_res[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 /* Raw tagged entries are gathered here before coalescing. */
 static struct pkvm_mmio_region
 	pkvm_mmio_found[PKVM_MMIO_SCRATCH_REGIONS(PKVM_PROTECTED_MMIO_MAX_REGIONS)] __initdata;
-
-/* The host's copy: the hypervisor's is out of its reach once finalized. */
-static bool pkvm_protected_mmio_per_page __ro_after_init;
-
-#ifdef CONFIG_PKVM_PROTECTED_MMIO_BENCH
-static int __init early_protected_mmio_per_page(char *arg)
-{
-	kvm_nvhe_sym(pkvm_protected_mmio_per_page) = true;
-	pkvm_protected_mmio_per_page = true;
-	return 0;
-}
-early_param("kvm-arm.protected_mmio_per_page", early_protected_mmio_per_page);
-#endif
-
-/*
- * Test kernels only: cut the page-table budgets (hyp stage-1, host stage-2)
- * short of what the regions need, to see the hypervisor refuse to start.
- */
-static unsigned long pkvm_protected_budget_cut[2] __initdata;
-
-#ifdef CONFIG_PKVM_PROTECTED_MMIO_SELFTEST
-static int __init early_protected_mmio_budget_cut(char *arg)
-{
-	if (!arg || sscanf(arg, "%lu,%lu", &pkvm_protected_budget_cut[0],
-			   &pkvm_protected_budget_cut[1]) != 2)
-		return -EINVAL;
-	return 0;
-}
-early_param("kvm-arm.protected_mmio_budget_cut", early_protected_mmio_budget_cut);
-#endif
 
 static bool __init overlaps_memblock(void *ctx, u64 base, u64 size)
 {
@@ -366,21 +335,11 @@ static s8 __init host_s2_root_level(void)
 static void __init size_page_tables(unsigned int nr)
 {
 	struct pkvm_protected_reg *regs = kvm_nvhe_sym(pkvm_protected_regs);
-	unsigned long s1 = 0, s2 = 0;
-	unsigned int i;
+	unsigned long s1, s2;
 
-	if (pkvm_protected_mmio_per_page) {
-		for (i = 0; i < nr; i++)
-			s1 += pkvm_mmio_per_page_pgtable_pages(regs[i].nr_pages);
-		s2 = s1;
-	} else {
-		s1 = pkvm_mmio_tables(regs, nr, hyp_s1_root_level(), true,
-				      false, 0);
-		s2 = pkvm_mmio_tables(regs, nr, host_s2_root_level(), false,
-				      true, __pa_symbol(__hyp_text_start));
-	}
-	s1 -= min(s1, pkvm_protected_budget_cut[0]);
-	s2 -= min(s2, pkvm_protected_budget_cut[1]);
+	s1 = pkvm_mmio_tables(regs, nr, hyp_s1_root_level(), true, false, 0);
+	s2 = pkvm_mmio_tables(regs, nr, host_s2_root_level(), false, true,
+			      __pa_symbol(__hyp_text_start));
 
 	kvm_nvhe_sym(pkvm_protected_hyp_tables_budget) = s1;
 	kvm_nvhe_sym(pkvm_protected_host_tables_budget) = s2;
@@ -510,12 +469,6 @@ static int protected_mmio_show(struct seq_file *m, void *v)
 		   pkvm_protected_nr_srcs, pages, denied,
 		   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_HYP_TABLES, 0),
 		   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_HOST_TABLES, 0));
-	if (IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_BENCH))
-		seq_printf(m, "bench: %s design, protection step %llu ticks, pKVM init %llu ticks, counter %u Hz\n",
-			   pkvm_protected_mmio_per_page ? "per-page" : "block",
-			   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_PROTECT_TICKS, 0),
-			   protected_mmio_stat(PKVM_PROTECTED_MMIO_STAT_INIT_TICKS, 0),
-			   arch_timer_get_cntfrq());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(protected_mmio);
@@ -606,9 +559,6 @@ void __init pkvm_protected_mmio_finalize(void)
 				    &protected_mmio_fops);
 		dput(kvm_dir);
 	}
-
-	if (IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_SELFTEST))
-		pkvm_protected_mmio_selftest_init();
 
 	if (pkvm_protected_nr_srcs)
 		kvm_info("protected MMIO: %u regions owned by the hypervisor\n",

@@ -21,24 +21,6 @@
 	(KVM_PGTABLE_LAST_LEVEL + 1 -					\
 	 ARM64_HW_PGTABLE_LEVELS(max(PHYS_MASK_SHIFT, VA_BITS)))
 
-/*
- * The per-page design maps and annotates page by page, so it needs what
- * the generic worst-case estimate gives for that many pages.
- */
-static inline unsigned long pkvm_mmio_per_page_pgtable_pages(u64 nr_pages)
-{
-	unsigned long total = 0;
-	s8 level;
-
-	for (level = PKVM_PROTECTED_MMIO_FIRST_LEVEL;
-	     level < KVM_PGTABLE_LAST_LEVEL; level++) {
-		nr_pages = DIV_ROUND_UP(nr_pages, PTRS_PER_PTE);
-		total += nr_pages + 1;
-	}
-
-	return total;
-}
-
 static inline void pkvm_mmio_count_window(u64 w, u64 *last, bool resident,
 					  u64 resident_w, unsigned long *tables)
 {

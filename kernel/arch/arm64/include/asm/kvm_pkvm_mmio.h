@@ -35,18 +35,11 @@ enum pkvm_protected_mmio_stat {
 	PKVM_PROTECTED_MMIO_STAT_DENIED,	/* host accesses denied, per region */
 	PKVM_PROTECTED_MMIO_STAT_HYP_TABLES,	/* hyp stage-1 table pages added */
 	PKVM_PROTECTED_MMIO_STAT_HOST_TABLES,	/* host stage-2 table pages added */
-	PKVM_PROTECTED_MMIO_STAT_PROTECT_TICKS,	/* counter ticks, bench kernels */
-	PKVM_PROTECTED_MMIO_STAT_INIT_TICKS,	/* counter ticks, bench kernels */
-	PKVM_PROTECTED_MMIO_STAT_SELFTEST_READ,	/* EL2 readl of a PA, test kernels */
 };
-
-/* Set in a SELFTEST_READ answer when the read was done. */
-#define PKVM_PROTECTED_MMIO_SELFTEST_READ_OK	BIT_ULL(63)
 
 extern struct pkvm_protected_reg
 	kvm_nvhe_sym(pkvm_protected_regs)[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 extern unsigned int kvm_nvhe_sym(pkvm_protected_nr_regs);
-extern bool kvm_nvhe_sym(pkvm_protected_mmio_per_page);
 
 /*
  * The largest block [base, base + size) can use. The hyp stage-1 maps the
@@ -94,15 +87,5 @@ static inline unsigned long pkvm_protected_mmio_host_pgtable_pages(void)
 {
 	return kvm_nvhe_sym(pkvm_protected_host_tables_budget);
 }
-
-#ifndef __KVM_NVHE_HYPERVISOR__
-int __init pkvm_protected_mmio_discover(void);
-void __init pkvm_protected_mmio_report_ignored(void);
-int __init pkvm_protected_mmio_check_claims(void);
-void __init pkvm_protected_mmio_finalize(void);
-void __init pkvm_protected_mmio_selftest_init(void);
-struct kvm_vcpu;
-void pkvm_protected_mmio_selftest_vcpu_enter(struct kvm_vcpu *vcpu);
-#endif
 
 #endif /* __ARM64_KVM_PKVM_MMIO_H__ */

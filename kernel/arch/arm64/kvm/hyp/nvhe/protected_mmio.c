@@ -46,38 +46,6 @@ static atomic64_t pkvm_protected_denied[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 static u64 pkvm_protected_hyp_tables;
 static u64 pkvm_protected_host_tables;
 
-/*
- * Benchmark kernels only: the per-page design to compare with, and the
- * counter ticks spent in the protection step and in the whole pKVM init.
- */
-bool pkvm_protected_mmio_per_page;
-static u64 pkvm_protected_ticks;
-static u64 pkvm_init_ticks;
-
-static u64 bench_now(void)
-{
-	if (!IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_BENCH))
-		return 0;
-	isb();
-	return read_sysreg(cntpct_el0);
-}
-
-void pkvm_protected_mmio_bench_init_begin(void)
-{
-	pkvm_init_ticks = bench_now();
-}
-
-void pkvm_protected_mmio_bench_init_end(void)
-{
-	pkvm_init_ticks = bench_now() - pkvm_init_ticks;
-}
-
-static bool per_page(void)
-{
-	return IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_BENCH) &&
-	       pkvm_protected_mmio_per_page;
-}
-
 static u64 reg_start(const struct pkvm_protected_reg *reg)
 {
 	return hyp_pfn_to_phys(reg->pfn);
@@ -178,22 +146,11 @@ static int find_protected_reg(u64 addr)
 	return -1;
 }
 
+/* Map one region for EL2, in the largest blocks the alignment allows. */
 static int hyp_map(unsigned long va, u64 size, u64 phys)
 {
-	u64 off;
-	int ret;
-
-	if (!per_page())
-		return kvm_pgtable_hyp_map(&pkvm_pgtable, va, size, phys,
-					   PAGE_HYP_DEVICE);
-
-	for (off = 0; off < size; off += PAGE_SIZE) {
-		ret = kvm_pgtable_hyp_map(&pkvm_pgtable, va + off, PAGE_SIZE,
-					  phys + off, PAGE_HYP_DEVICE);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return kvm_pgtable_hyp_map(&pkvm_pgtable, va, size, phys,
+				   PAGE_HYP_DEVICE);
 }
 
 /*
@@ -253,20 +210,10 @@ static int map_hyp(void)
 	return 0;
 }
 
+/* Take one region from the host, in blocks where the alignment allows. */
 static int host_protect(u64 addr, u64 size)
 {
-	u64 off;
-	int ret;
-
-	if (!per_page())
-		return host_stage2_protect_mmio_locked(addr, size);
-
-	for (off = 0; off < size; off += PAGE_SIZE) {
-		ret = host_stage2_protect_mmio_locked(addr + off, PAGE_SIZE);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return host_stage2_protect_mmio_locked(addr, size);
 }
 
 /*
@@ -314,7 +261,6 @@ static int take_from_host(void)
  */
 int pkvm_protected_mmio_init(void)
 {
-	u64 start = bench_now();
 	int ret;
 
 	ret = check_protected_regs();
@@ -324,8 +270,6 @@ int pkvm_protected_mmio_init(void)
 	ret = map_hyp();
 	if (!ret)
 		ret = take_from_host();
-
-	pkvm_protected_ticks = bench_now() - start;
 	return ret;
 }
 
@@ -379,19 +323,6 @@ u64 __pkvm_protected_mmio_stat(u64 stat, u64 idx)
 		return pkvm_protected_hyp_tables;
 	case PKVM_PROTECTED_MMIO_STAT_HOST_TABLES:
 		return pkvm_protected_host_tables;
-	case PKVM_PROTECTED_MMIO_STAT_PROTECT_TICKS:
-		return pkvm_protected_ticks;
-	case PKVM_PROTECTED_MMIO_STAT_INIT_TICKS:
-		return pkvm_init_ticks;
-	case PKVM_PROTECTED_MMIO_STAT_SELFTEST_READ: {
-		unsigned long va = pkvm_protected_mmio_hyp_va(idx);
-
-		if (!IS_ENABLED(CONFIG_PKVM_PROTECTED_MMIO_SELFTEST) || !va ||
-		    !IS_ALIGNED(idx, sizeof(u32)))
-			return 0;
-		return PKVM_PROTECTED_MMIO_SELFTEST_READ_OK |
-		       readl_relaxed((void __iomem *)va);
-	}
 	default:
 		return 0;
 	}

@@ -8,7 +8,5 @@ int pkvm_protected_mmio_init(void);
 unsigned long pkvm_protected_mmio_hyp_va(phys_addr_t phys);
 void pkvm_protected_mmio_note_denied(phys_addr_t phys);
 u64 __pkvm_protected_mmio_stat(u64 stat, u64 idx);
-void pkvm_protected_mmio_bench_init_begin(void);
-void pkvm_protected_mmio_bench_init_end(void);
 
 #endif /* __KVM_NVHE_PROTECTED_MMIO_H__ */
