@@ -6,6 +6,11 @@
 #   make bench         cost of protection (block vs per-page), of reading DTBs
 #   make run DTB=F     boot build/Image with your DTB in protected mode
 #   make tool          build/tool/pkvm-mmio
+#   make series        the patch series, with cover letters, in build/series/
+#   make series-check  git am each patch on the base, build each step (W=1,
+#                      sparse), checkpatch each patch; part of make test
+#   make series-check-full  arm64 defconfig at the end of the core series
+#                      and of the whole series (slow: not in make test)
 #
 # KSRC=/path/to/linux-7.2.y builds on your tree instead of Debian's
 # linux-source-7.2 (the version pinned in configs/base-kernel).
@@ -15,13 +20,27 @@ B := $(TOP)/build
 CPU ?= cortex-a72
 APPEND ?=
 
-.PHONY: all deps kernel kernel-16k kernel-64k initramfs firmware tool test \
-	demo run bench clean
+.PHONY: all deps src kernel kernel-16k kernel-64k initramfs firmware tool test \
+	demo run bench clean series series-check series-check-full
 
 all: kernel tool
 
 deps:
 	@$(TOP)/scripts/install-deps.sh
+
+# The base kernel with the series applied, in build/src/linux.
+src: deps
+	$(TOP)/scripts/prepare-tree.sh $(B)/src/linux
+
+series: src
+	$(TOP)/scripts/series.py assemble $(B)/series-git
+	$(TOP)/scripts/series.py format $(B)/series-git $(B)/series
+
+series-check: series kernel
+	$(TOP)/scripts/series-check.sh
+
+series-check-full: series
+	$(TOP)/scripts/series-check.sh -f
 
 # Every test kernel carries the KUnit suite; it only runs with kunit.enable=1.
 KFRAGS := $(TOP)/configs/kunit.config
@@ -55,13 +74,13 @@ tool: deps
 # VHE hidden from the kernel) nVHE. Its LPA2 is turned off: with 52-bit IPA
 # and 16K pages pKVM hangs after init even with no tag (6.12 and 7.2 alike,
 # under QEMU 7.2).
-test: kernel kernel-16k kernel-64k initramfs firmware tool
+test: kernel kernel-16k kernel-64k initramfs firmware tool series
 	$(TOP)/scripts/run-tests.sh \
 		$(TOP)/tests/unit/run.sh -- \
 		$(TOP)/tests/tool/run.sh -- \
 		$(TOP)/tests/schema/run.sh -- \
 		$(TOP)/tests/docs/run.sh -- \
-		$(TOP)/tests/style/run.sh -- \
+		$(TOP)/scripts/series-check.sh -- \
 		$(TOP)/tests/dtbs/run.sh -- \
 		$(TOP)/tests/kunit/run.sh -k $(B)/Image -o $(B)/kunit-4k -- \
 		$(TOP)/tests/kunit/run.sh -R -s pkvm_pinned_annotation -n 4 -o $(B)/kunit-4k -- \

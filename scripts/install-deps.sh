@@ -8,7 +8,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(
 	make gcc libc6-dev bc bison flex libssl-dev libelf-dev kmod cpio rsync
-	xz-utils python3 ccache
+	xz-utils python3 ccache git perl
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm
 	device-tree-compiler libfdt-dev dt-schema python3-docutils
