@@ -4,8 +4,10 @@
  * with "pkvm,protected-mmio", refuse the whole set if any tag is wrong, and
  * hand the rest to the hypervisor through kvm_nvhe_sym(pkvm_protected_regs).
  *
- * This runs from kvm_hyp_reserve(), long before the unflattened tree exists,
- * so it reads the flattened tree with the parser the pkvm-mmio tool uses.
+ * It reads the flattened tree with the parser the pkvm-mmio tool and the
+ * tests build too, so that a tag means the same wherever it is checked, and
+ * checks the result against the OF core on the live tree, which
+ * kvm_hyp_reserve() runs late enough to see.
  */
 
 #include <linux/debugfs.h>

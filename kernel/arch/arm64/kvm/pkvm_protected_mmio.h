@@ -36,8 +36,8 @@ static inline void pkvm_mmio_count_window(u64 w, u64 *last, bool resident,
  *
  * A window of a level needs a table below it when a region touches it
  * without covering it whole, or covers it but the level has no blocks.
- * With @hyp_va the regions are laid out as pkvm_protected_mmio_map_hyp()
- * lays them out in the hyp private VA range: one after the other from a
+ * With @hyp_va the regions are laid out as the hypervisor's map_hyp()
+ * (nvhe/protected_mmio.c) lays them out in its private VA range: one after the other from a
  * base aligned to the granule below the root, each at the VA
  * pkvm_mmio_va_place() gives, with blocks only where both the VA and the
  * PA are aligned. Where that base falls within its root entry is not
