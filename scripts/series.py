@@ -170,8 +170,9 @@ def cmd_format(gitdir, outdir):
         text = text.replace('*** BLURB HERE ***', blurb)
         with open(cover, 'w') as f:
             f.write(text)
-        print('series: %s: %d patches, cover letter and get_maintainer.pl '
-              'list in %s' % (name, len(patches), sub))
+        print('series: %s: %d patch%s, cover letter and get_maintainer.pl '
+              'list in %s' % (name, len(patches),
+                              '' if len(patches) == 1 else 'es', sub))
     print('series: NOTE: %d Signed-off-by lines and every From: are the '
           'placeholder "%s":\nseries: the person who submits the series must '
           'replace them with their own (git commit --amend --reset-author -s '
