@@ -905,6 +905,16 @@ static int test_untagged_never_refused(void)
 	return 0;
 }
 
+/* QEMU virt's GIC distributor, phandle 1, untagged. */
+static void add_gic_distributor(void)
+{
+	add("/", "intc@8000000");
+	CELLS("/intc@8000000", "reg", 0x0, 0x8000000, 0x0, 0x10000);
+	flag("/intc@8000000", "interrupt-controller");
+	CELLS("/intc@8000000", "#interrupt-cells", 3);
+	CELLS("/intc@8000000", "phandle", 1);
+}
+
 /*
  * A tagged interrupt controller that the host routes interrupts through is
  * refused; one nothing uses is not.
@@ -914,11 +924,7 @@ static int test_interrupt_controller(void)
 	struct pkvm_mmio_region regions[8];
 
 	tree(2, 2);
-	add("/", "intc@8000000");
-	CELLS("/intc@8000000", "reg", 0x0, 0x8000000, 0x0, 0x10000);
-	flag("/intc@8000000", "interrupt-controller");
-	CELLS("/intc@8000000", "#interrupt-cells", 3);
-	CELLS("/intc@8000000", "phandle", 1);
+	add_gic_distributor();
 	add("/", "gpio@9030000");
 	CELLS("/gpio@9030000", "reg", 0x0, 0x9030000, 0x0, 0x1000);
 	flag("/gpio@9030000", "interrupt-controller");
@@ -997,12 +1003,8 @@ static int test_interrupt_map(void)
 	struct pkvm_mmio_region regions[8];
 
 	tree(2, 2);
-	add("/", "intc@8000000");
-	CELLS("/intc@8000000", "reg", 0x0, 0x8000000, 0x0, 0x10000);
-	flag("/intc@8000000", "interrupt-controller");
-	CELLS("/intc@8000000", "#interrupt-cells", 3);
+	add_gic_distributor();
 	CELLS("/intc@8000000", "#address-cells", 0);
-	CELLS("/intc@8000000", "phandle", 1);
 	flag("/intc@8000000", PKVM_MMIO_PROP);
 	add("/", "pcie");
 	CELLS("/pcie", "#address-cells", 3);
