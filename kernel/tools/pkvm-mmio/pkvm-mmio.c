@@ -855,9 +855,10 @@ static int print_json(const struct analysis *a, const struct opts *o,
 		bool first = true;
 
 		printf("%s\n    {\"base\": \"0x%" PRIx64 "\", \"size\": \"0x%"
-		       PRIx64 "\", \"pages\": %" PRIu64 ", \"sources\": [",
+		       PRIx64 "\", \"pages\": %" PRIu64 ", \"handler\": \"%s\", \"sources\": [",
 		       r ? "," : "", reg->base, reg->size,
-		       reg->size / o->page_size);
+		       reg->size / o->page_size,
+		       pkvm_mmio_handler_name(reg->handler));
 		for (; s < nr_src && src[s].region == r; s++) {
 			const struct pkvm_mmio_region *m = &a->raw.r[src[s].raw];
 			char *path = node_path(a->fdt, &a->tree,
@@ -945,7 +946,11 @@ static int print_list_human(const struct analysis *a, const struct opts *o)
 			if (!first)
 				printf("%*s", 37 + 2 + 12 + 2 + 8 + 2, "");
 			put_sane(stdout, path);
-			printf(" reg[%d]\n", m->reg_index);
+			printf(" reg[%d]", m->reg_index);
+			if (first && reg->handler != PKVM_MMIO_HANDLER_NONE)
+				printf(" (mediated by the EL2 handler %s)",
+				       pkvm_mmio_handler_name(reg->handler));
+			printf("\n");
 			free(path);
 			first = false;
 		}
@@ -960,10 +965,18 @@ static int print_list_human(const struct analysis *a, const struct opts *o)
 
 static void print_summary(FILE *f, const struct analysis *a)
 {
+	char mediated[48] = "";
+	int r, nr = 0;
+
+	for (r = 0; r < a->nr_regions; r++)
+		nr += a->regions[r].handler != PKVM_MMIO_HANDLER_NONE;
+	if (nr)
+		snprintf(mediated, sizeof(mediated),
+			 " (%d mediated by an EL2 handler)", nr);
 	fprintf(f,
-		"summary: %d region%s, %d error%s, %d warning%s: the kernel would %s this tree\n",
+		"summary: %d region%s%s, %d error%s, %d warning%s: the kernel would %s this tree\n",
 		a->nr_regions > 0 ? a->nr_regions : 0,
-		a->nr_regions == 1 ? "" : "s",
+		a->nr_regions == 1 ? "" : "s", mediated,
 		a->nr_errors, a->nr_errors == 1 ? "" : "s",
 		a->nr_warnings, a->nr_warnings == 1 ? "" : "s",
 		a->nr_regions >= 0 ? "accept" : "refuse");

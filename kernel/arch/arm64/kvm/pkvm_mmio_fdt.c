@@ -58,6 +58,7 @@ struct pkvm_mmio_walk {
 	int depth;		/* of the node being visited */
 	struct level stack[PKVM_MMIO_FDT_MAX_DEPTH];
 	struct pkvm_mmio_error *err;
+	enum pkvm_mmio_handler_id handler;	/* of the tagged node being visited */
 };
 
 static int __pkvm_mmio_init set_error(struct pkvm_mmio_error *err,
@@ -380,6 +381,7 @@ static int __pkvm_mmio_init visit_node(struct pkvm_mmio_walk *walk,
 			.node = node,
 			.reg_index = i,
 			.nr_merged = 1,
+			.handler = walk->handler,
 		};
 
 		if (!index_tagged(tag, nr_tags, i))
@@ -450,7 +452,10 @@ static int __pkvm_mmio_init scan_tags(const void *fdt, struct tag_scan *s,
 		}
 
 		s->nr_tagged++;
-		if (fdt_getprop(fdt, node, "interrupt-controller", &len)) {
+		walk.handler = pkvm_mmio_fdt_handler(fdt, node);
+		/* A mediated controller stays usable: the host may keep it. */
+		if (!walk.handler &&
+		    fdt_getprop(fdt, node, "interrupt-controller", &len)) {
 			if (s->nr_intc < MAX_TAGGED_INTC)
 				s->intc[s->nr_intc] = node;
 			s->nr_intc++;
@@ -752,13 +757,26 @@ static void __pkvm_mmio_init sort_regions(struct pkvm_mmio_region *r, int nr)
 	}
 }
 
+/*
+ * Denied regions merge freely. A mediated region is one device to its
+ * handler, which finds registers by their offset in it: it only merges
+ * with entries of its own node.
+ */
+static bool __pkvm_mmio_init mergeable(const struct pkvm_mmio_region *a,
+				       const struct pkvm_mmio_region *b)
+{
+	return a->handler == b->handler &&
+	       (a->handler == PKVM_MMIO_HANDLER_NONE || a->node == b->node);
+}
+
 /**
  * pkvm_mmio_coalesce() - Sort regions and merge overlapping or adjacent ones.
  * @regions:	checked regions (no wrap-around), modified in place
  * @nr:		number of entries in @regions
  *
  * A merged entry keeps the node and reg index of its lowest member and
- * counts its members in nr_merged.
+ * counts its members in nr_merged. Entries that mergeable() keeps apart stay
+ * apart even when they overlap: pkvm_mmio_fdt_discover() refuses that.
  *
  * Return: the number of regions left.
  */
@@ -775,7 +793,7 @@ int __pkvm_mmio_init pkvm_mmio_coalesce(struct pkvm_mmio_region *regions,
 		struct pkvm_mmio_region *cur = &regions[out];
 		u64 end = cur->base + cur->size;
 
-		if (regions[i].base <= end) {
+		if (regions[i].base <= end && mergeable(cur, &regions[i])) {
 			u64 new_end = regions[i].base + regions[i].size;
 
 			if (new_end > end)
@@ -921,6 +939,7 @@ int __pkvm_mmio_init pkvm_mmio_fdt_console(const void *fdt)
 	return fdt_path_offset_namelen(fdt, path, len);
 }
 
+/* A mediated console stays usable: only a denied region may not meet it. */
 static int __pkvm_mmio_init discover_console(void *ctx,
 					     const struct pkvm_mmio_region *con)
 {
@@ -928,10 +947,37 @@ static int __pkvm_mmio_init discover_console(void *ctx,
 	int i = pkvm_mmio_find_overlap(d->regions, d->nr, con->base,
 				       con->size);
 
-	if (i < 0)
-		return 0;
-	set_range_error(d->err, PKVM_MMIO_CONSOLE, &d->regions[i]);
-	return 1;
+	while (i > 0 && d->regions[i - 1].base + d->regions[i - 1].size > con->base)
+		i--;
+	for (; i >= 0 && i < d->nr && d->regions[i].base < con->base + con->size; i++) {
+		if (d->regions[i].handler != PKVM_MMIO_HANDLER_NONE)
+			continue;
+		set_range_error(d->err, PKVM_MMIO_CONSOLE, &d->regions[i]);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Coalesced regions that still overlap belong to different handlers, or to
+ * a handler and the denied set: no access to the overlap can be both.
+ * Sorted by base, any overlap shows between neighbours.
+ */
+static int __pkvm_mmio_init check_handlers(const struct discover_ctx *d)
+{
+	int i;
+
+	for (i = 1; i < d->nr; i++) {
+		const struct pkvm_mmio_region *prev = &d->regions[i - 1];
+
+		if (d->regions[i].base < prev->base + prev->size) {
+			set_range_error(d->err, PKVM_MMIO_HANDLERS, &d->regions[i]);
+			d->err->has_bus = true;
+			d->err->bus = prev->node;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -1279,6 +1325,8 @@ int __pkvm_mmio_init pkvm_mmio_fdt_discover(const void *fdt,
 		return 0;
 
 	d.nr = pkvm_mmio_coalesce(regions, d.nr);
+	if (check_handlers(&d))
+		return -1;
 
 	/* RAM that cannot be read off /memory cannot be proven disjoint. */
 	if (walk_memory(fdt, discover_memory, &d, err))
@@ -1333,6 +1381,7 @@ static const char *const rule_names[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_PA_RANGE]		= "pa-range",
 	[PKVM_MMIO_RAM]			= "ram",
 	[PKVM_MMIO_OF_DIFFERS]		= "of-differs",
+	[PKVM_MMIO_HANDLERS]		= "handlers",
 	[PKVM_MMIO_CONSOLE]		= "console",
 	[PKVM_MMIO_INTC]		= "interrupt-controller",
 	[PKVM_MMIO_DEVICE]		= "device",
@@ -1363,6 +1412,7 @@ static const char *const rule_text[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_PA_RANGE]		= "region is beyond the host stage-2 PA range",
 	[PKVM_MMIO_RAM]			= "region overlaps RAM",
 	[PKVM_MMIO_OF_DIFFERS]		= "of_address_to_resource() translates the entry elsewhere",
+	[PKVM_MMIO_HANDLERS]		= "region overlaps a region with another EL2 handler",
 	[PKVM_MMIO_CONSOLE]		= "region overlaps the console (/chosen stdout-path)",
 	[PKVM_MMIO_INTC]		= "tagged node is an interrupt controller the host uses",
 	[PKVM_MMIO_DEVICE]		= "region overlaps a device the host may drive",
@@ -1370,6 +1420,48 @@ static const char *const rule_text[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_CLAIMED]		= "region is already claimed by the host",
 	[PKVM_MMIO_NO_MEMORY]		= "out of memory",
 };
+
+/*
+ * The EL2 handler of each compatible; a node gets the first that it is
+ * compatible with.
+ */
+static const struct {
+	const char *compatible;
+	const char *name;
+} handlers[PKVM_MMIO_NR_HANDLERS] = {
+	[PKVM_MMIO_HANDLER_NONE]	= { NULL, "none" },
+};
+
+/**
+ * pkvm_mmio_fdt_handler() - The EL2 handler a tagged node gets.
+ * @fdt:	the flattened device tree
+ * @node:	the tagged node
+ *
+ * Return: the handler of the first handled compatible @node lists, or
+ * PKVM_MMIO_HANDLER_NONE.
+ */
+enum pkvm_mmio_handler_id __pkvm_mmio_init
+pkvm_mmio_fdt_handler(const void *fdt, int node)
+{
+	int h;
+
+	for (h = PKVM_MMIO_HANDLER_NONE + 1; h < PKVM_MMIO_NR_HANDLERS; h++) {
+		if (!fdt_node_check_compatible(fdt, node, handlers[h].compatible))
+			return h;
+	}
+	return PKVM_MMIO_HANDLER_NONE;
+}
+
+/*
+ * A short stable name of @handler, for logs and machine-readable output.
+ * Not init code: the host's debugfs file names handlers at run time.
+ */
+const char *pkvm_mmio_handler_name(enum pkvm_mmio_handler_id handler)
+{
+	if ((unsigned int)handler >= PKVM_MMIO_NR_HANDLERS)
+		return "unknown";
+	return handlers[handler].name;
+}
 
 /* A short stable identifier of @rule, for machine-readable output. */
 const char *__pkvm_mmio_init pkvm_mmio_rule_name(enum pkvm_mmio_rule rule)

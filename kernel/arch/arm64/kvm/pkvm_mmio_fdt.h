@@ -75,6 +75,7 @@ enum pkvm_mmio_rule {
 	PKVM_MMIO_PA_RANGE,
 	PKVM_MMIO_RAM,
 	PKVM_MMIO_OF_DIFFERS,
+	PKVM_MMIO_HANDLERS,
 	PKVM_MMIO_CONSOLE,
 	PKVM_MMIO_INTC,
 	PKVM_MMIO_DEVICE,
@@ -84,6 +85,17 @@ enum pkvm_mmio_rule {
 	PKVM_MMIO_NR_RULES,
 };
 
+/*
+ * The EL2 handlers a tagged node can have, chosen by its compatible. A region
+ * without one is denied to the host; a region with one is mediated: the
+ * host's driver keeps the device, and the handler checks and performs each
+ * access at EL2.
+ */
+enum pkvm_mmio_handler_id {
+	PKVM_MMIO_HANDLER_NONE = 0,
+	PKVM_MMIO_NR_HANDLERS,
+};
+
 /* One tagged reg entry after translation to a CPU physical address. */
 struct pkvm_mmio_region {
 	u64 base;
@@ -91,6 +103,7 @@ struct pkvm_mmio_region {
 	int node;		/* FDT offset of the tagged node */
 	int reg_index;		/* index into its reg property */
 	int nr_merged;		/* entries coalesced into this one, >= 1 */
+	enum pkvm_mmio_handler_id handler;
 };
 
 /*
@@ -159,6 +172,8 @@ int pkvm_mmio_fdt_discover(const void *fdt,
 			   struct pkvm_mmio_region *regions, int cap,
 			   struct pkvm_mmio_error *err);
 int pkvm_mmio_fdt_console(const void *fdt);
+enum pkvm_mmio_handler_id pkvm_mmio_fdt_handler(const void *fdt, int node);
+const char *pkvm_mmio_handler_name(enum pkvm_mmio_handler_id handler);
 const char *pkvm_mmio_rule_str(enum pkvm_mmio_rule rule);
 const char *pkvm_mmio_rule_name(enum pkvm_mmio_rule rule);
 int pkvm_mmio_format_error(const void *fdt, const struct pkvm_mmio_error *err,

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test kernels only: the EL2 handler of nodes compatible with
+ * "pkvm,protected-mmio-selftest", so that tests can drive the mediation
+ * path on a device QEMU has, with no driver in the way.
+ *
+ * It lets the host do one thing: a 32-bit read of the register at offset
+ * 0xfe0, the first peripheral ID register of an AMBA PrimeCell, whose
+ * value the test knows. Every other access is refused, which is what a
+ * real handler does with every register it does not know.
+ */
+
+#include <linux/types.h>
+
+#include <nvhe/protected_mmio.h>
+
+#define SELFTEST_ALLOWED_OFFSET		0xfe0
+
+static bool selftest_access(struct pkvm_mmio_access *access)
+{
+	if (access->write || access->offset != SELFTEST_ALLOWED_OFFSET ||
+	    access->size != sizeof(u32))
+		return false;
+
+	return pkvm_mmio_access_device(access);
+}
+
+const struct pkvm_mmio_handler pkvm_mmio_selftest_handler = {
+	.access	= selftest_access,
+};
