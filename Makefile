@@ -20,7 +20,7 @@ B := $(TOP)/build
 CPU ?= cortex-a72
 APPEND ?=
 
-.PHONY: all deps src kernel kernel-16k kernel-64k initramfs firmware tool test \
+.PHONY: all deps src kernel kernel-16k kernel-64k initramfs firmware tool tool-selftest test \
 	demo run bench clean series series-check series-check-full
 
 all: kernel tool
@@ -70,11 +70,18 @@ firmware: deps
 tool: deps
 	$(MAKE) -C kernel/tools/pkvm-mmio O=$(B)/tool
 
+# The tool as the test kernels see trees: with their EL2 test handler, from
+# the applied series' parser. The boot tests compare it with the kernel.
+tool-selftest: src
+	$(MAKE) -C kernel/tools/pkvm-mmio O=$(B)/tool-selftest \
+		KVM_DIR=$(B)/src/linux/arch/arm64/kvm \
+		CPPFLAGS=-DCONFIG_PKVM_PROTECTED_MMIO_SELFTEST
+
 # 16K pages need a CPU with the 16K granule: QEMU's max, in hVHE and (with
 # VHE hidden from the kernel) nVHE. Its LPA2 is turned off: with 52-bit IPA
 # and 16K pages pKVM hangs after init even with no tag (6.12 and 7.2 alike,
 # under QEMU 7.2).
-test: kernel kernel-16k kernel-64k initramfs firmware tool series
+test: kernel kernel-16k kernel-64k initramfs firmware tool tool-selftest series
 	$(TOP)/scripts/run-tests.sh \
 		$(TOP)/tests/unit/run.sh -- \
 		$(TOP)/tests/tool/run.sh -- \

@@ -140,6 +140,14 @@ static volatile uint32_t *map_phys(uint64_t addr, void **base)
  * arm64 Linux sends a task for an abort pKVM injects after a host stage-2
  * fault, see do_page_fault()), -1 otherwise.
  */
+/* How try_access() touches the address: what a mediated region must decode. */
+enum access_kind {
+	ACCESS_READ,		/* ldr w: a 32-bit load the syndrome describes */
+	ACCESS_WRITE,		/* str w */
+	ACCESS_READ_BYTE,	/* ldrb */
+	ACCESS_READ_PAIR,	/* ldp w, w: no syndrome (ISV = 0) */
+};
+
 static int try_access(uint64_t addr, int write, uint32_t *val)
 {
 	volatile uint32_t *p;
@@ -154,10 +162,24 @@ static int try_access(uint64_t addr, int write, uint32_t *val)
 	fault_signo = 0;
 	fault_code = 0;
 	if (sigsetjmp(probe_env, 1) == 0) {
-		if (write)
+		uint32_t lo, hi;
+
+		switch (write) {
+		case ACCESS_WRITE:
 			*p = 0;
-		else
+			break;
+		case ACCESS_READ_BYTE:
+			*val = *(volatile uint8_t *)p;
+			break;
+		case ACCESS_READ_PAIR:
+			asm volatile("ldp %w0, %w1, [%2]"
+				     : "=r"(lo), "=r"(hi) : "r"(p) : "memory");
+			*val = lo ^ hi;
+			break;
+		default:
 			*val = *p;
+			break;
+		}
 		ret = 0;
 	} else {
 		ret = fault_addr == (uintptr_t)p && fault_signo == SIGSEGV &&
@@ -175,13 +197,30 @@ static void step_read(uint64_t addr)
 	report(ret == 0, "read 0x%" PRIx64 " allowed (value 0x%08x)", addr, val);
 }
 
+/* A read that must complete and return @want. */
+static void step_readval(uint64_t addr, uint32_t want)
+{
+	uint32_t val = 0;
+	int ret = try_access(addr, ACCESS_READ, &val);
+
+	report(ret == 0 && val == want,
+	       "read 0x%" PRIx64 " allowed, value 0x%08x (expected 0x%08x)%s",
+	       addr, val, want, ret ? " (but it faulted)" : "");
+}
+
 static void step_deny(uint64_t addr, int write)
 {
+	static const char *const what[] = {
+		[ACCESS_READ] = "read",
+		[ACCESS_WRITE] = "write",
+		[ACCESS_READ_BYTE] = "byte read",
+		[ACCESS_READ_PAIR] = "pair read (ldp)",
+	};
 	uint32_t val = 0;
 	int ret = try_access(addr, write, &val);
 
 	report(ret == 1, "%s 0x%" PRIx64 " denied with SIGSEGV (SEGV_ACCERR)%s",
-	       write ? "write" : "read", addr,
+	       what[write], addr,
 	       ret == 0 ? " (but it completed)" :
 	       ret < 0 ? " (mapping failed, or wrong signal, address or code)" : "");
 }
@@ -721,7 +760,16 @@ static void run_plan(char *plan)
 		} else if (!strcmp(step, "deny") && arg) {
 			step_deny(strtoull(arg, NULL, 0), 0);
 		} else if (!strcmp(step, "denyw") && arg) {
-			step_deny(strtoull(arg, NULL, 0), 1);
+			step_deny(strtoull(arg, NULL, 0), ACCESS_WRITE);
+		} else if (!strcmp(step, "denyb") && arg) {
+			step_deny(strtoull(arg, NULL, 0), ACCESS_READ_BYTE);
+		} else if (!strcmp(step, "denyldp") && arg) {
+			step_deny(strtoull(arg, NULL, 0), ACCESS_READ_PAIR);
+		} else if (!strcmp(step, "readval") && arg && strchr(arg, ':')) {
+			char *val = strchr(arg, ':');
+
+			*val++ = '\0';
+			step_readval(strtoull(arg, NULL, 0), strtoul(val, NULL, 0));
 		} else if (!strcmp(step, "storm") && arg) {
 			char *n = strchr(arg, ':');
 
