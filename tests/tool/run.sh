@@ -103,6 +103,26 @@ for dts in "$HERE"/dts/*.dts; do
 		not_ok "dtc $name" "does not compile"
 done
 
+# A tool built as the test kernels are, with their EL2 test handler, from
+# the parser of the applied series (the test series adds the handler).
+SELFTEST_KVM_DIR=${SELFTEST_KVM_DIR:-$ROOT/build/src/linux/arch/arm64/kvm}
+SELFTEST_TOOL=
+if [ ! -f "$SELFTEST_KVM_DIR/pkvm_mmio_fdt.c" ]; then
+	not_ok "build with the test handler" "no $SELFTEST_KVM_DIR: run make src"
+elif make -s -C "$SRC" O="$BUILD/selftest" SANITIZE=1 \
+	KVM_DIR="$SELFTEST_KVM_DIR" CPPFLAGS=-DCONFIG_PKVM_PROTECTED_MMIO_SELFTEST \
+	>"$TMP/build-selftest.log" 2>&1; then
+	ok "build with the test handler"
+	SELFTEST_TOOL=$BUILD/selftest/pkvm-mmio
+else
+	not_ok "build with the test handler" "$(tail -3 "$TMP/build-selftest.log" | tr '\n' ' ')"
+fi
+for dts in "$HERE"/dts-selftest/*.dts; do
+	name=$(basename "$dts" .dts)
+	dtc -q -I dts -O dtb -o "$DTB/$name.dtb" "$dts" ||
+		not_ok "dtc $name" "does not compile"
+done
+
 # --- golden output ---------------------------------------------------------
 
 # golden NAME DTB ARGS...: stdout and the exit status against golden/NAME.
@@ -125,6 +145,19 @@ golden() {
 		not_ok "golden $name" "$(sed -n 4,6p "$TMP/diff" | tr '\n' ' ')"
 	fi
 }
+
+# Mediation: which regions a handler mediates, and what that exempts.
+if [ -n "$SELFTEST_TOOL" ]; then
+	PRODUCT_TOOL=$TOOL
+	TOOL=$SELFTEST_TOOL
+	golden mediated.list			mediated list
+	golden mediated.list.json		mediated list --format json
+	golden mediated.check			mediated check
+	golden handlers.check			handlers check
+	golden handlers.check.json		handlers check --format json
+	TOOL=$PRODUCT_TOOL
+fi
+golden mediated.check.nohandler		mediated check
 
 golden clean.list			clean list
 golden clean.list.json			clean list --format json

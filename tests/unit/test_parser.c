@@ -686,6 +686,45 @@ static int test_coalesce(void)
 	return 0;
 }
 
+/*
+ * A mediated region (any handler but none; the core table has no real
+ * one, so a made-up id stands in) merges only with its own node's entries
+ * and the same handler; overlaps it keeps apart are left for
+ * pkvm_mmio_fdt_discover() to refuse.
+ */
+static int test_coalesce_handlers(void)
+{
+	const enum pkvm_mmio_handler_id h = PKVM_MMIO_HANDLER_NONE + 1;
+	struct pkvm_mmio_region r[6];
+	int n;
+
+	r[0] = region(0x9000000, 0x1000, 1, 1);
+	r[0].handler = h;
+	r[1] = region(0x9001000, 0x1000, 1, 1);	/* same node: merges */
+	r[1].handler = h;
+	r[2] = region(0x9002000, 0x1000, 2, 1);	/* other node: apart */
+	r[2].handler = h;
+	r[3] = region(0x9003000, 0x1000, 3, 1);	/* denied: apart */
+	r[4] = region(0x9004000, 0x1000, 4, 1);	/* denied: merges with 3 */
+	r[5] = region(0x9004000, 0x2000, 5, 1);	/* mediated over 4: apart */
+	r[5].handler = h;
+
+	n = pkvm_mmio_coalesce(r, 6);
+	CHECK_EQ(n, 4);
+	CHECK_EQ(r[0].base, 0x9000000);
+	CHECK_EQ(r[0].size, 0x2000);
+	CHECK_EQ(r[0].nr_merged, 2);
+	CHECK_EQ(r[0].handler, h);
+	CHECK_EQ(r[1].base, 0x9002000);
+	CHECK_EQ(r[1].node, 2);
+	CHECK_EQ(r[2].base, 0x9003000);
+	CHECK_EQ(r[2].size, 0x2000);
+	CHECK_EQ(r[2].handler, PKVM_MMIO_HANDLER_NONE);
+	CHECK_EQ(r[3].base, 0x9004000);
+	CHECK_EQ(r[3].node, 5);
+	return 0;
+}
+
 #define NR_SORT 1000
 
 static int test_coalesce_sort(void)
@@ -1080,7 +1119,8 @@ static const struct test tests[] = {
 	T(test_translate_nested), T(test_translate_errors),
 	T(test_multiple_reg), T(test_tag_errors), T(test_bad_cells),
 	T(test_depth), T(test_bad_fdt), T(test_memory),
-	T(test_check_region), T(test_coalesce), T(test_coalesce_sort),
+	T(test_check_region), T(test_coalesce), T(test_coalesce_handlers),
+	T(test_coalesce_sort),
 	T(test_rule_names), T(test_format_error), T(test_walk_end_of_tree),
 	T(test_cells_names_parent), T(test_first_window_decides),
 	T(test_inherited_cells), T(test_special_buses),
