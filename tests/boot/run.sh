@@ -419,7 +419,7 @@ scenario_mediated() {
 scenario_handlers() {
 	refused "$1" handlers "$overlay_mediated
 / { fake@9010000 { reg = <0x0 0x9010000 0x0 0x2000>; pkvm,protected-mmio; }; };" \
-		'/fake@9010000 reg\[0\] \[0x9010000-0x9011fff\]: region overlaps a region with another EL2 handler \(at /pl031@9010000\)'
+		'/fake@9010000 reg\[0\] \[0x9010000-0x9011fff\]: region overlaps a region of another node or handler \(at /pl031@9010000\)'
 }
 
 # FF-A: booted through the test EL3 firmware (tests/firmware), which answers

@@ -688,9 +688,9 @@ static int test_coalesce(void)
 
 /*
  * A mediated region (any handler but none; the core table has no real
- * one, so a made-up id stands in) merges only with its own node's entries
- * and the same handler; overlaps it keeps apart are left for
- * pkvm_mmio_fdt_discover() to refuse.
+ * one, so a made-up id stands in) is one reg entry to its handler: it
+ * never merges, not even with its own node's. Overlaps it keeps apart are
+ * left for pkvm_mmio_fdt_discover() to refuse.
  */
 static int test_coalesce_handlers(void)
 {
@@ -700,7 +700,7 @@ static int test_coalesce_handlers(void)
 
 	r[0] = region(0x9000000, 0x1000, 1, 1);
 	r[0].handler = h;
-	r[1] = region(0x9001000, 0x1000, 1, 1);	/* same node: merges */
+	r[1] = region(0x9001000, 0x1000, 1, 1);	/* same node: apart */
 	r[1].handler = h;
 	r[2] = region(0x9002000, 0x1000, 2, 1);	/* other node: apart */
 	r[2].handler = h;
@@ -710,18 +710,19 @@ static int test_coalesce_handlers(void)
 	r[5].handler = h;
 
 	n = pkvm_mmio_coalesce(r, 6);
-	CHECK_EQ(n, 4);
+	CHECK_EQ(n, 5);
 	CHECK_EQ(r[0].base, 0x9000000);
-	CHECK_EQ(r[0].size, 0x2000);
-	CHECK_EQ(r[0].nr_merged, 2);
+	CHECK_EQ(r[0].size, 0x1000);
 	CHECK_EQ(r[0].handler, h);
-	CHECK_EQ(r[1].base, 0x9002000);
-	CHECK_EQ(r[1].node, 2);
-	CHECK_EQ(r[2].base, 0x9003000);
-	CHECK_EQ(r[2].size, 0x2000);
-	CHECK_EQ(r[2].handler, PKVM_MMIO_HANDLER_NONE);
-	CHECK_EQ(r[3].base, 0x9004000);
-	CHECK_EQ(r[3].node, 5);
+	CHECK_EQ(r[1].base, 0x9001000);
+	CHECK_EQ(r[2].base, 0x9002000);
+	CHECK_EQ(r[2].node, 2);
+	CHECK_EQ(r[3].base, 0x9003000);
+	CHECK_EQ(r[3].size, 0x2000);
+	CHECK_EQ(r[3].nr_merged, 2);
+	CHECK_EQ(r[3].handler, PKVM_MMIO_HANDLER_NONE);
+	CHECK_EQ(r[4].base, 0x9004000);
+	CHECK_EQ(r[4].node, 5);
 	return 0;
 }
 

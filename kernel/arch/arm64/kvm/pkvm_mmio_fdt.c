@@ -758,15 +758,15 @@ static void __pkvm_mmio_init sort_regions(struct pkvm_mmio_region *r, int nr)
 }
 
 /*
- * Denied regions merge freely. A mediated region is one device to its
- * handler, which finds registers by their offset in it: it only merges
- * with entries of its own node.
+ * Denied regions merge freely. A mediated region is one reg entry of one
+ * node to its handler, which finds registers by their offset in it: it
+ * never merges.
  */
 static bool __pkvm_mmio_init mergeable(const struct pkvm_mmio_region *a,
 				       const struct pkvm_mmio_region *b)
 {
-	return a->handler == b->handler &&
-	       (a->handler == PKVM_MMIO_HANDLER_NONE || a->node == b->node);
+	return a->handler == PKVM_MMIO_HANDLER_NONE &&
+	       b->handler == PKVM_MMIO_HANDLER_NONE;
 }
 
 /**
@@ -959,9 +959,9 @@ static int __pkvm_mmio_init discover_console(void *ctx,
 }
 
 /*
- * Coalesced regions that still overlap belong to different handlers, or to
- * a handler and the denied set: no access to the overlap can be both.
- * Sorted by base, any overlap shows between neighbours.
+ * Coalesced regions that still overlap are a mediated one and another
+ * region: no access to the overlap can be handled both ways. Sorted by
+ * base, any overlap shows between neighbours.
  */
 static int __pkvm_mmio_init check_handlers(const struct discover_ctx *d)
 {
@@ -1200,6 +1200,7 @@ static int __pkvm_mmio_init check_intc(const void *fdt,
 
 		if (fdt_getprop(fdt, node, PKVM_MMIO_PROP, &len) &&
 		    fdt_getprop(fdt, node, "interrupt-controller", &len) &&
+		    !pkvm_mmio_fdt_handler(fdt, node) &&
 		    irq_used(fdt, &irqs, node))
 			return set_error(err, PKVM_MMIO_INTC, node, -1);
 	}
@@ -1412,7 +1413,7 @@ static const char *const rule_text[PKVM_MMIO_NR_RULES] = {
 	[PKVM_MMIO_PA_RANGE]		= "region is beyond the host stage-2 PA range",
 	[PKVM_MMIO_RAM]			= "region overlaps RAM",
 	[PKVM_MMIO_OF_DIFFERS]		= "of_address_to_resource() translates the entry elsewhere",
-	[PKVM_MMIO_HANDLERS]		= "region overlaps a region with another EL2 handler",
+	[PKVM_MMIO_HANDLERS]		= "region overlaps a region of another node or handler",
 	[PKVM_MMIO_CONSOLE]		= "region overlaps the console (/chosen stdout-path)",
 	[PKVM_MMIO_INTC]		= "tagged node is an interrupt controller the host uses",
 	[PKVM_MMIO_DEVICE]		= "region overlaps a device the host may drive",
@@ -1422,8 +1423,8 @@ static const char *const rule_text[PKVM_MMIO_NR_RULES] = {
 };
 
 /*
- * The EL2 handler of each compatible; a node gets the first that it is
- * compatible with.
+ * The EL2 handler of each compatible; a node gets the first, in this
+ * table's order, that it is compatible with.
  */
 static const struct {
 	const char *compatible;
@@ -1437,8 +1438,8 @@ static const struct {
  * @fdt:	the flattened device tree
  * @node:	the tagged node
  *
- * Return: the handler of the first handled compatible @node lists, or
- * PKVM_MMIO_HANDLER_NONE.
+ * Return: the first handler, in table order, whose compatible @node lists,
+ * or PKVM_MMIO_HANDLER_NONE.
  */
 enum pkvm_mmio_handler_id __pkvm_mmio_init
 pkvm_mmio_fdt_handler(const void *fdt, int node)
