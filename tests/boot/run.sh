@@ -415,6 +415,27 @@ scenario_mediated() {
 		in_log '^PKVMTEST \| 0x0000000009010000-0x0000000009010fff +4 KiB /pl031@9010000 reg\[0\] mediated by selftest, performed 2 denied 5$'
 }
 
+# The host's own driver through EL2: the RTC with the test kernels'
+# pass-through handler first in its compatible (every aligned 32-bit
+# access performed). rtc-pl031 binds as on an untagged tree, although it
+# claimed the region before pKVM init (mediated regions are not held to
+# the claimed rule); the RTC's time read through sysfs after pKVM is up is
+# a driver access done at EL2, and so is a /dev/mem read; a byte read is
+# still denied.
+scenario_driver() {
+	boot "$1" driver '&{/pl031@9010000} { compatible = "pkvm,protected-mmio-selftest-passthrough", "arm,pl031", "arm,primecell"; pkvm,protected-mmio; };' protected \
+		"cat:/sys/class/rtc/rtc0/since_epoch,read:0x9010000,denyb:0x9010000,cat:/sys/class/rtc/rtc0/since_epoch,cat:/sys/kernel/debug/kvm/protected_mmio" || return
+	check "$1/driver: pKVM protected mode initialized" pkvm_up "$1"
+	check "$1/driver: boot log names the region and its handler" \
+		in_log 'protected MMIO: \[0x9010000-0x9010fff\] 4 KiB from /pl031@9010000 reg\[0\], mediated by the EL2 handler selftest-passthrough$'
+	check "$1/driver: rtc-pl031 bound the mediated device" in_log 'rtc-pl031 .*registered as rtc0'
+	check "$1/driver: the RTC's time reads through sysfs" \
+		test "$(grep -Ec '^PKVMTEST \| [0-9]{9,}$' "$log")" -eq 2
+	check "$1/driver: no kernel oops" not_in_log 'Internal error|Unable to handle kernel'
+	check "$1/driver: debugfs counts the driver's and the read's accesses performed at EL2, the byte read denied" \
+		in_log '^PKVMTEST \| 0x0000000009010000-0x0000000009010fff +4 KiB /pl031@9010000 reg\[0\] mediated by selftest-passthrough, performed ([3-9]|[1-9][0-9]+) denied 1$'
+}
+
 # A mediated region may not overlap a denied one: no access can be both.
 scenario_handlers() {
 	refused "$1" handlers "$overlay_mediated
@@ -645,7 +666,7 @@ scenario_page_ffa() {
 }
 
 if [ "$pgkb" = 4 ]; then
-	scenarios=(untagged pl031 bus ecam flash gib hole headtail budget enforce hostile mediated handlers ffa notprotected unaligned badindex duplicate ram notmmio console toomany deep cellless firstwin intc device claimed differential)
+	scenarios=(untagged pl031 bus ecam flash gib hole headtail budget enforce hostile mediated driver handlers ffa notprotected unaligned badindex duplicate ram notmmio console toomany deep cellless firstwin intc device claimed differential)
 	[ ${#cpus[@]} -gt 0 ] || cpus=(cortex-a72 max)
 else
 	scenarios=(page_refused page_protected page_ffa)
