@@ -875,6 +875,21 @@ struct discover_ctx {
 	struct pkvm_mmio_error *err;
 };
 
+/*
+ * The first of the sorted regions of @d that meets [@base, @base + @size),
+ * or -1: pkvm_mmio_find_overlap() finds one of them, the first is found
+ * walking back from it.
+ */
+static int __pkvm_mmio_init first_overlap(const struct discover_ctx *d,
+					  u64 base, u64 size)
+{
+	int i = pkvm_mmio_find_overlap(d->regions, d->nr, base, size);
+
+	while (i > 0 && d->regions[i - 1].base + d->regions[i - 1].size > base)
+		i--;
+	return i;
+}
+
 static int __pkvm_mmio_init discover_one(void *ctx,
 					 const struct pkvm_mmio_region *r)
 {
@@ -944,12 +959,10 @@ static int __pkvm_mmio_init discover_console(void *ctx,
 					     const struct pkvm_mmio_region *con)
 {
 	struct discover_ctx *d = ctx;
-	int i = pkvm_mmio_find_overlap(d->regions, d->nr, con->base,
-				       con->size);
+	int i;
 
-	while (i > 0 && d->regions[i - 1].base + d->regions[i - 1].size > con->base)
-		i--;
-	for (; i >= 0 && i < d->nr && d->regions[i].base < con->base + con->size; i++) {
+	for (i = first_overlap(d, con->base, con->size);
+	     i >= 0 && i < d->nr && d->regions[i].base < con->base + con->size; i++) {
 		if (d->regions[i].handler != PKVM_MMIO_HANDLER_NONE)
 			continue;
 		set_range_error(d->err, PKVM_MMIO_CONSOLE, &d->regions[i]);
@@ -1229,12 +1242,10 @@ static int __pkvm_mmio_init device_overlap(void *ctx,
 {
 	const struct device_check *c = ctx;
 	const struct discover_ctx *d = c->d;
-	int i = pkvm_mmio_find_overlap(d->regions, d->nr, r->base, r->size);
+	int i;
 
-	/* The regions are sorted: walk back to the first that overlaps. */
-	while (i > 0 && d->regions[i - 1].base + d->regions[i - 1].size > r->base)
-		i--;
-	for (; i >= 0 && i < d->nr && d->regions[i].base < r->base + r->size; i++) {
+	for (i = first_overlap(d, r->base, r->size);
+	     i >= 0 && i < d->nr && d->regions[i].base < r->base + r->size; i++) {
 		const struct pkvm_mmio_region *t = &d->regions[i];
 
 		/* A bus's reg may cover its children's: no conflict there. */
