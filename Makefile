@@ -67,8 +67,11 @@ initramfs: $(B)/initramfs.cpio
 firmware: deps
 	$(MAKE) -C tests/firmware O=$(B)/firmware
 
-tool: deps
-	$(MAKE) -C kernel/tools/pkvm-mmio O=$(B)/tool
+# With the parser of the applied series, the one the kernel builds: a
+# later patch (a handler's row) changes it after kernel/'s copy.
+tool: src
+	$(MAKE) -C kernel/tools/pkvm-mmio O=$(B)/tool \
+		KVM_DIR=$(B)/src/linux/arch/arm64/kvm
 
 # The tool as the test kernels see trees: with their EL2 test handler, from
 # the applied series' parser. The boot tests compare it with the kernel.

@@ -24,8 +24,11 @@ FIXTURES=$ROOT/tests/fixtures
 CC=${CC:-cc}
 export CC
 
-make_args=()
-[ -n "${KVM_DIR:-}" ] && make_args+=("KVM_DIR=$KVM_DIR")
+# The parser of the applied series (make src), as make tool builds it:
+# kernel/ has it as the patch that adds it had it.
+KVM_DIR=${KVM_DIR:-$ROOT/build/src/linux/arch/arm64/kvm}
+[ -f "$KVM_DIR/pkvm_mmio_fdt.c" ] || KVM_DIR=$ROOT/kernel/arch/arm64/kvm
+make_args=("KVM_DIR=$KVM_DIR")
 
 failed=0
 passed=0
@@ -158,6 +161,10 @@ if [ -n "$SELFTEST_TOOL" ]; then
 	TOOL=$PRODUCT_TOOL
 fi
 golden mediated.check.nohandler		mediated check
+# The ITS has a handler in every build.
+golden its.list				its list
+golden its.list.json			its list --format json
+golden its.check			its check
 
 golden clean.list			clean list
 golden clean.list.json			clean list --format json

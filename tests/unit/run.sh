@@ -22,7 +22,10 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/unit
-kvm=${PKVM_MMIO_FDT_DIR:-$top/kernel/arch/arm64/kvm}
+# The parser of the applied series when there is one (make src); kernel/
+# has it as the patch that adds it had it.
+kvm=${PKVM_MMIO_FDT_DIR:-$top/build/src/linux/arch/arm64/kvm}
+[ -f "$kvm/pkvm_mmio_fdt.c" ] || kvm=$top/kernel/arch/arm64/kvm
 fixtures=$top/tests/fixtures
 corpus=$top/tests/fuzz/corpus
 kernel_libfdt=$top/build/src/linux/scripts/dtc/libfdt

@@ -687,14 +687,13 @@ static int test_coalesce(void)
 }
 
 /*
- * A mediated region (any handler but none; the core table has no real
- * one, so a made-up id stands in) is one reg entry to its handler: it
- * never merges, not even with its own node's. Overlaps it keeps apart are
- * left for pkvm_mmio_fdt_discover() to refuse.
+ * A mediated region is one reg entry to its handler: it never merges, not
+ * even with its own node's. Overlaps it keeps apart are left for
+ * pkvm_mmio_fdt_discover() to refuse.
  */
 static int test_coalesce_handlers(void)
 {
-	const enum pkvm_mmio_handler_id h = PKVM_MMIO_HANDLER_NONE + 1;
+	const enum pkvm_mmio_handler_id h = PKVM_MMIO_HANDLER_ITS;
 	struct pkvm_mmio_region r[6];
 	int n;
 
@@ -723,6 +722,35 @@ static int test_coalesce_handlers(void)
 	CHECK_EQ(r[3].handler, PKVM_MMIO_HANDLER_NONE);
 	CHECK_EQ(r[4].base, 0x9004000);
 	CHECK_EQ(r[4].node, 5);
+	return 0;
+}
+
+/*
+ * A node gets the handler of any compatible it lists, whatever the
+ * entry's place in the list; a GIC is no ITS.
+ */
+static int test_handler_its(void)
+{
+	static const char its_last[] = "vendor,its\0arm,gic-v3-its";
+
+	tree(2, 2);
+	add("/", "its");
+	must(fdt_setprop_string(fdt, at("/its"), "compatible", "arm,gic-v3-its"),
+	     "compatible");
+	add("/", "its2");
+	must(fdt_setprop(fdt, at("/its2"), "compatible", its_last,
+			 sizeof(its_last)), "compatible");
+	add("/", "gic");
+	must(fdt_setprop_string(fdt, at("/gic"), "compatible", "arm,gic-v3"),
+	     "compatible");
+	add("/", "none");
+
+	CHECK_EQ(pkvm_mmio_fdt_handler(fdt, at("/its")), PKVM_MMIO_HANDLER_ITS);
+	CHECK_EQ(pkvm_mmio_fdt_handler(fdt, at("/its2")), PKVM_MMIO_HANDLER_ITS);
+	CHECK_EQ(pkvm_mmio_fdt_handler(fdt, at("/gic")), PKVM_MMIO_HANDLER_NONE);
+	CHECK_EQ(pkvm_mmio_fdt_handler(fdt, at("/none")), PKVM_MMIO_HANDLER_NONE);
+	CHECK(!strcmp(pkvm_mmio_handler_name(PKVM_MMIO_HANDLER_ITS), "gic-v3-its"),
+	      "name %s", pkvm_mmio_handler_name(PKVM_MMIO_HANDLER_ITS));
 	return 0;
 }
 
@@ -1121,6 +1149,7 @@ static const struct test tests[] = {
 	T(test_multiple_reg), T(test_tag_errors), T(test_bad_cells),
 	T(test_depth), T(test_bad_fdt), T(test_memory),
 	T(test_check_region), T(test_coalesce), T(test_coalesce_handlers),
+	T(test_handler_its),
 	T(test_coalesce_sort),
 	T(test_rule_names), T(test_format_error), T(test_walk_end_of_tree),
 	T(test_cells_names_parent), T(test_first_window_decides),
