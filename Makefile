@@ -20,7 +20,7 @@ B := $(TOP)/build
 CPU ?= cortex-a72
 APPEND ?=
 
-.PHONY: all deps src kernel kernel-16k kernel-64k initramfs firmware tool tool-selftest test \
+.PHONY: all deps src kernel kernel-16k kernel-64k kernel-its initramfs firmware tool tool-selftest test \
 	demo run bench clean series series-check series-check-full
 
 all: kernel tool
@@ -53,6 +53,10 @@ kernel: deps
 kernel-16k kernel-64k: kernel-%: deps
 	$(TOP)/scripts/build-kernel.sh $(subst k,,$*) $(B)/kernel-$* $(KFRAGS)
 
+# With PCIe and virtio-rng, for the MSI tests through the mediated ITS.
+kernel-its: deps
+	$(TOP)/scripts/build-kernel.sh 4 $(B)/kernel-its $(TOP)/configs/its.config
+
 $(B)/initramfs.cpio: tests/init/pkvm-probe.c | deps
 	mkdir -p $(B)/initramfs/root/proc $(B)/initramfs/root/sys/kernel/debug \
 		$(B)/initramfs/root/dev
@@ -84,7 +88,7 @@ tool-selftest: src
 # VHE hidden from the kernel) nVHE. Its LPA2 is turned off: with 52-bit IPA
 # and 16K pages pKVM hangs after init even with no tag (6.12 and 7.2 alike,
 # under QEMU 7.2).
-test: kernel kernel-16k kernel-64k initramfs firmware tool tool-selftest series
+test: kernel kernel-16k kernel-64k kernel-its initramfs firmware tool tool-selftest series
 	$(TOP)/scripts/run-tests.sh \
 		$(TOP)/tests/unit/run.sh -- \
 		$(TOP)/tests/tool/run.sh -- \
@@ -107,7 +111,9 @@ test: kernel kernel-16k kernel-64k initramfs firmware tool tool-selftest series
 			-c max,lpa2=off -c max,lpa2=off:arm64_sw.hvhe=0+id_aa64mmfr1.vh=0 \
 			-o $(B)/boot-tests-16k -- \
 		$(TOP)/tests/boot/run.sh -p 64 -k $(B)/kernel-64k/arch/arm64/boot/Image \
-			-c cortex-a72 -c max -o $(B)/boot-tests-64k
+			-c cortex-a72 -c max -o $(B)/boot-tests-64k -- \
+		$(TOP)/tests/boot/run.sh -k $(B)/kernel-its/arch/arm64/boot/Image \
+			-s msi -s its -o $(B)/boot-tests-its
 
 bench: kernel initramfs tool
 	$(TOP)/scripts/bench.py

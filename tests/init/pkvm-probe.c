@@ -54,6 +54,13 @@
  *   el2read:ADDR:VAL the hypervisor reads ADDR through its own mapping of
  *		 the protected region and must get VAL
  *   cat:PATH	 copy a file to the console (debugfs, /proc/iomem, ...)
+ *   devread:PATH:N read N bytes (at most 4096) from a device: all must come,
+ *		 and not all alike (a data test of a driver)
+ *   write:PATH:TEXT write TEXT to a file (a sysfs or procfs knob)
+ *   itsmapd:BASE:WHERE a hostile MAPD, its ITT in "hyp" or "own" memory,
+ *		 queued to the GICv3 ITS at BASE through /dev/mem
+ *   itstime:BASE time a lap of SYNCs posted one by one to the ITS at BASE
+ *   denyq:ADDR	 a 64-bit write that must be denied
  *   ls:PATH	 list a directory on the console, one entry a line
  *   ramsum	 checksum 8 MiB of RAM now and again after the last step
  *
@@ -74,6 +81,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <linux/kvm.h>
 #include <stddef.h>
@@ -146,6 +154,7 @@ enum access_kind {
 	ACCESS_WRITE,		/* str w */
 	ACCESS_READ_BYTE,	/* ldrb */
 	ACCESS_READ_PAIR,	/* ldp w, w: no syndrome (ISV = 0) */
+	ACCESS_WRITE64,		/* str xzr */
 };
 
 static int try_access(uint64_t addr, int write, uint32_t *val)
@@ -167,6 +176,9 @@ static int try_access(uint64_t addr, int write, uint32_t *val)
 		switch (write) {
 		case ACCESS_WRITE:
 			*p = 0;
+			break;
+		case ACCESS_WRITE64:
+			*(volatile uint64_t *)p = 0;
 			break;
 		case ACCESS_READ_BYTE:
 			*val = *(volatile uint8_t *)p;
@@ -215,6 +227,7 @@ static void step_deny(uint64_t addr, int write)
 		[ACCESS_WRITE] = "write",
 		[ACCESS_READ_BYTE] = "byte read",
 		[ACCESS_READ_PAIR] = "pair read (ldp)",
+		[ACCESS_WRITE64] = "64-bit write",
 	};
 	uint32_t val = 0;
 	int ret = try_access(addr, write, &val);
@@ -735,6 +748,207 @@ static void step_cat(const char *path)
 	close(fd);
 }
 
+/* The hypervisor's memory, as the host's log gives it ("Reserved N MiB at"). */
+static uint64_t hyp_memory_base(void)
+{
+	static char log[1 << 17];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, sizeof(log) - 1);
+	char *p;
+
+	if (n <= 0)
+		return 0;
+	log[n] = '\0';
+	p = strstr(log, "]: Reserved ");
+	p = p ? strstr(p, " MiB at 0x") : NULL;
+	return p ? strtoull(p + strlen(" MiB at "), NULL, 0) : 0;
+}
+
+/* The physical address of a page of ours, locked in RAM. */
+static uint64_t own_page_phys(void)
+{
+	static char page[65536] __attribute__((aligned(65536)));
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	page[0] = 1;
+	if (fd < 0 || mlock(page, page_size) ||
+	    pread(fd, &entry, sizeof(entry),
+		  (off_t)((uintptr_t)page / page_size * sizeof(entry))) != sizeof(entry))
+		entry = 0;
+	if (fd >= 0)
+		close(fd);
+	if (!(entry >> 63))
+		return 0;
+	return (entry & ((1ULL << 55) - 1)) * page_size;
+}
+
+/*
+ * A hostile host's command to the GICv3 ITS at @base, through /dev/mem as
+ * the host kernel would write it: MAPD of an unused device ID whose ITT
+ * is @where ("hyp": the hypervisor's memory; "own": a page of ours), put
+ * in the host's command queue at the host's CWRITER, which then moves
+ * past it. The ITS must run past it either way (CREADR catches up); the
+ * hypervisor refuses one and counts it, and forwards the other, which is
+ * then undone with a MAPD that unmaps the device.
+ *
+ * The host's driver must not notice: it posts its next command where it
+ * believes CWRITER is. So the rest of the queue is filled with SYNCs and
+ * CWRITER is moved on once more, a whole lap, back to where it was.
+ */
+static void step_itsmapd(uint64_t base, const char *where)
+{
+	enum { CBASER = 0x80, CWRITER = 0x88, CREADR = 0x90, QSIZE = 0x10000 };
+	uint64_t itt = !strcmp(where, "hyp") ? hyp_memory_base() :
+		       !strcmp(where, "own") ? own_page_phys() : 0;
+	volatile uint64_t *queue;
+	volatile uint8_t *regs;
+	uint64_t cbaser, cw, start, i;
+	void *qmap, *rmap;
+	int cmds, done = 0;
+
+	if (!itt) {
+		report(0, "itsmapd %s: no address for the ITT", where);
+		return;
+	}
+	rmap = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED, devmem, (off_t)base);
+	if (rmap == MAP_FAILED) {
+		report(0, "itsmapd: map the ITS: %s", strerror(errno));
+		return;
+	}
+	regs = rmap;
+	cbaser = *(volatile uint64_t *)(regs + CBASER);
+	qmap = mmap(NULL, QSIZE, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
+		    (off_t)(cbaser & 0xffffffffff000ULL));
+	if (qmap == MAP_FAILED) {
+		report(0, "itsmapd: map the host's queue: %s", strerror(errno));
+		munmap(rmap, 0x10000);
+		return;
+	}
+	queue = qmap;
+	start = *(volatile uint64_t *)(regs + CWRITER) & 0xfffe0;
+	cmds = !strcmp(where, "own") ? 2 : 1;
+	for (i = 0; i <= (uint64_t)cmds; i++) {
+		cw = (start + i * 32) % QSIZE;
+		if (i == (uint64_t)cmds) {
+			/* The lap: SYNCs (RDbase 0) up to the slot before start. */
+			for (; (cw + 32) % QSIZE != start; cw = (cw + 32) % QSIZE) {
+				queue[cw / 8] = 0x05;
+				queue[cw / 8 + 1] = 0;
+				queue[cw / 8 + 2] = 0;
+				queue[cw / 8 + 3] = 0;
+			}
+		} else {
+			queue[cw / 8] = 0x08 | (0xbeefULL << 32);		/* MAPD */
+			queue[cw / 8 + 1] = 4;				/* 32 events */
+			queue[cw / 8 + 2] = i ? 0 : (itt | 1ULL << 63);	/* ITT, V */
+			queue[cw / 8 + 3] = 0;
+		}
+		__sync_synchronize();
+		cw = (cw + 32) % QSIZE;
+		*(volatile uint32_t *)(regs + CWRITER) = (uint32_t)cw;
+		for (done = 0; done < 1000000; done++)
+			if ((*(volatile uint64_t *)(regs + CREADR) & 0xfffe0) == cw)
+				break;
+		if (done == 1000000)
+			break;
+	}
+	report(done < 1000000, "itsmapd: MAPD with its ITT at 0x%" PRIx64 " (%s memory) run past by the ITS",
+	       itt, where);
+	munmap(qmap, QSIZE);
+	munmap(rmap, 0x10000);
+}
+
+/*
+ * The cost of ITS commands: a whole lap of the host's queue (2048 SYNCs,
+ * so that CWRITER ends where the host's driver left it), posted one at a
+ * time as the driver does (the command, CWRITER, then CREADR until the
+ * ITS has run it), in ticks of the generic counter.
+ */
+static void step_itstime(uint64_t base)
+{
+	enum { CBASER = 0x80, CWRITER = 0x88, CREADR = 0x90, QSIZE = 0x10000 };
+	volatile uint64_t *queue;
+	volatile uint8_t *regs;
+	uint64_t cw, start, t0, t1, polls = 0;
+	void *qmap, *rmap;
+	long n;
+
+	rmap = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED, devmem, (off_t)base);
+	if (rmap == MAP_FAILED) {
+		report(0, "itstime: map the ITS: %s", strerror(errno));
+		return;
+	}
+	regs = rmap;
+	qmap = mmap(NULL, QSIZE, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
+		    (off_t)(*(volatile uint64_t *)(regs + CBASER) & 0xffffffffff000ULL));
+	if (qmap == MAP_FAILED) {
+		report(0, "itstime: map the host's queue: %s", strerror(errno));
+		munmap(rmap, 0x10000);
+		return;
+	}
+	queue = qmap;
+	start = *(volatile uint64_t *)(regs + CWRITER) & 0xfffe0;
+	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(t0) :: "memory");
+	for (n = 0, cw = start; n < QSIZE / 32; n++) {
+		queue[cw / 8] = 0x05;		/* SYNC, RDbase 0 */
+		queue[cw / 8 + 1] = 0;
+		queue[cw / 8 + 2] = 0;
+		queue[cw / 8 + 3] = 0;
+		asm volatile("dsb st" ::: "memory");
+		cw = (cw + 32) % QSIZE;
+		*(volatile uint32_t *)(regs + CWRITER) = (uint32_t)cw;
+		do {
+			polls++;
+		} while ((*(volatile uint32_t *)(regs + CREADR) & 0xfffe0) != cw &&
+			 polls < 100000000);
+	}
+	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(t1) :: "memory");
+	printf("PKVMTEST itstime 0x%" PRIx64 ": %ld commands, %" PRIu64 " ticks, %" PRIu64
+	       " polls\n", base, n, t1 - t0, polls);
+	fflush(stdout);
+	report(cw == start && polls < 100000000, "itstime 0x%" PRIx64 ": %ld commands", base, n);
+	munmap(qmap, QSIZE);
+	munmap(rmap, 0x10000);
+}
+
+/*
+ * Read @n bytes from a character device, as a data test of its driver: the
+ * read must return them all, and they must not all be the same byte.
+ */
+static void step_devread(const char *path, long n)
+{
+	unsigned char buf[4096];
+	long got = 0, i, same = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || n <= 0 || n > (long)sizeof(buf)) {
+		report(0, "devread %s: %s", path, fd < 0 ? strerror(errno) : "bad size");
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while (got < n && (r = read(fd, buf + got, n - got)) > 0)
+		got += r;
+	close(fd);
+	for (i = 1; i < got; i++)
+		same += buf[i] == buf[0];
+	report(got == n && same < got - 1, "devread %s: %ld of %ld bytes, not all alike",
+	       path, got, n);
+}
+
+/* Write @text to a file (a sysfs or procfs knob). */
+static void step_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
+
+	report(n == (ssize_t)strlen(text), "write '%s' to %s%s%s", text, path,
+	       n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+	if (fd >= 0)
+		close(fd);
+}
+
 static void step_ls(const char *path)
 {
 	struct dirent *e;
@@ -794,6 +1008,15 @@ static void run_plan(char *plan)
 			step_deny(strtoull(arg, NULL, 0), ACCESS_WRITE);
 		} else if (!strcmp(step, "denyb") && arg) {
 			step_deny(strtoull(arg, NULL, 0), ACCESS_READ_BYTE);
+		} else if (!strcmp(step, "denyq") && arg) {
+			step_deny(strtoull(arg, NULL, 0), ACCESS_WRITE64);
+		} else if (!strcmp(step, "itstime") && arg) {
+			step_itstime(strtoull(arg, NULL, 0));
+		} else if (!strcmp(step, "itsmapd") && arg && strchr(arg, ':')) {
+			char *itt = strchr(arg, ':');
+
+			*itt++ = '\0';
+			step_itsmapd(strtoull(arg, NULL, 0), itt);
 		} else if (!strcmp(step, "denyldp") && arg) {
 			step_deny(strtoull(arg, NULL, 0), ACCESS_READ_PAIR);
 		} else if (!strcmp(step, "readval") && arg && strchr(arg, ':')) {
@@ -862,6 +1085,16 @@ static void run_plan(char *plan)
 			step_attack(arg, addr);
 		} else if (!strcmp(step, "cat") && arg) {
 			step_cat(arg);
+		} else if (!strcmp(step, "devread") && arg && strchr(arg, ':')) {
+			char *len = strchr(arg, ':');
+
+			*len++ = '\0';
+			step_devread(arg, strtol(len, NULL, 0));
+		} else if (!strcmp(step, "write") && arg && strchr(arg, ':')) {
+			char *text = strchr(arg, ':');
+
+			*text++ = '\0';
+			step_write(arg, text);
 		} else if (!strcmp(step, "ls") && arg) {
 			step_ls(arg);
 		} else if (!strcmp(step, "ramsum")) {
