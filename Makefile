@@ -115,7 +115,7 @@ test: kernel kernel-16k kernel-64k kernel-its initramfs firmware tool tool-selft
 		$(TOP)/tests/boot/run.sh -k $(B)/kernel-its/arch/arm64/boot/Image \
 			-s msi -s its -o $(B)/boot-tests-its
 
-bench: kernel initramfs tool
+bench: kernel kernel-its initramfs tool
 	$(TOP)/scripts/bench.py
 	$(TOP)/tests/tool/bench.sh
 	$(TOP)/tests/dtbs/run.sh >/dev/null

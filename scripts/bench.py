@@ -178,6 +178,86 @@ def mediation():
     print('results: %s' % os.path.join(OUT, 'mediation.json'))
 
 
+ITS_KERNEL = os.environ.get('ITS_KERNEL', os.path.join(TOP, 'build', 'kernel-its', 'arch',
+                                                       'arm64', 'boot', 'Image'))
+ITS_BASE = 0x8080000
+
+
+def its_boot(name, tagged):
+    """One boot of the ITS kernel with virtio-rng-pci, the ITS tagged or not."""
+    base = os.path.join(OUT, 'virt-%s.dts' % CPU)
+    if not os.path.exists(base):
+        subprocess.run([os.path.join(TOP, 'scripts', 'dump-dtb.sh'), CPU, base],
+                       check=True)
+    src = open(base).read()
+    if tagged:
+        src += '\n&{/intc@8000000/its@8080000} { pkvm,protected-mmio; };\n'
+    dtb = os.path.join(OUT, '%s.dtb' % name)
+    subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', dtb, '-'],
+                   input=src.encode(), check=True)
+    debugfs = 'cat:/sys/kernel/debug/kvm/protected_mmio'
+    args = ['rdinit=/init', 'kvm-arm.mode=protected',
+            'pkvmtest=itstime:0x%x,cat:/proc/interrupts,%s,devread:/dev/hwrng:4096,'
+            'cat:/proc/interrupts,%s' % (ITS_BASE, debugfs, debugfs)]
+    env = dict(os.environ, QEMU_EXTRA='-icount shift=0 -device virtio-rng-pci')
+    res = subprocess.run([os.path.join(TOP, 'scripts', 'qemu.sh'), '-k', ITS_KERNEL,
+                          '-c', CPU, '-d', dtb, '-i', INITRD, '-t', '300', '--'] + args,
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = res.stdout.decode(errors='replace').replace('\r', '')
+    open(os.path.join(OUT, '%s.log' % name), 'w').write(log)
+    lap = re.search(r'PKVMTEST itstime 0x[0-9a-f]+: (\d+) commands, (\d+) ticks, (\d+) polls', log)
+    hz = re.search(r'counter (\d+) Hz', log)
+    msis = [int(a) + int(b) for a, b in re.findall(
+        r'PKVMTEST \| *\d+: *(\d+) *(\d+) *ITS-PCI-MSIX-\S+ +\d+ Edge +virtio0-input', log)]
+    performed = [int(n) for n in re.findall(
+        r'its@8080000 reg\[0\] mediated by gic-v3-its, performed (\d+)', log)]
+    if not lap or not hz or len(msis) != 2 or (tagged and len(performed) != 2):
+        sys.exit('bench: the ITS boot %s did not report, see %s' %
+                 (name, os.path.join(OUT, '%s.log' % name)))
+    return {
+        'commands': int(lap.group(1)),
+        'insns_per_command': round(int(lap.group(2)) * 10**9 / int(hz.group(1)) /
+                                   int(lap.group(1))),
+        'polls': int(lap.group(3)),
+        'msis_during_read': msis[1] - msis[0],
+        'el2_performed_during_read': performed[1] - performed[0] if tagged else None,
+    }
+
+
+def its_commands():
+    """Instructions per ITS command, native against mediated, and LPI traps.
+
+    Two boots of the ITS kernel (make kernel-its), the ITS untagged and
+    tagged. The init posts a lap of 2048 SYNCs one at a time, as Linux's
+    driver posts commands (the command, GITS_CWRITER, then GITS_CREADR
+    until the ITS has run it), timed with the generic counter, which under
+    -icount shift=0 follows instructions; QEMU runs an ITS command inside
+    the CWRITER write, so one CREADR read each is expected. Then it reads
+    4096 bytes from virtio-rng-pci, whose MSIs go through the ITS, and
+    EL2's count of performed ITS accesses must not move.
+    """
+    if not os.path.exists(ITS_KERNEL):
+        sys.exit('bench: %s is needed (make kernel-its)' % ITS_KERNEL)
+    native = its_boot('its-native', False)
+    mediated = its_boot('its-mediated', True)
+    row = {'native': native, 'mediated': mediated,
+           'added_insns_per_command': mediated['insns_per_command'] -
+           native['insns_per_command']}
+    json.dump(row, open(os.path.join(OUT, 'its.json'), 'w'), indent=1)
+    print('pKVM protected MMIO: cost of a mediated GICv3 ITS (%s, -icount shift=0)' % CPU)
+    print('  command posted to the native ITS (SYNC, CWRITER, CREADR): %6d instructions' %
+          native['insns_per_command'])
+    print('  command posted to the mediated ITS (copied, checked):     %6d instructions' %
+          mediated['insns_per_command'])
+    print('  added by the trips to EL2:                                %6d instructions' %
+          row['added_insns_per_command'])
+    print('  (%d commands each; %d and %d CREADR reads)' % (
+        native['commands'], native['polls'], mediated['polls']))
+    print('  LPIs: %d MSIs during a 4096-byte virtio-rng read, %d ITS accesses at EL2' % (
+        mediated['msis_during_read'], mediated['el2_performed_during_read']))
+    print('results: %s' % os.path.join(OUT, 'its.json'))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     if not os.path.exists(KERNEL) or not os.path.exists(INITRD):
@@ -222,6 +302,8 @@ def main():
     print('results: %s' % os.path.join(OUT, 'results.json'))
     print()
     mediation()
+    print()
+    its_commands()
 
 
 if __name__ == '__main__':
