@@ -43,19 +43,24 @@
 #include <nvhe/mm.h>
 #include <nvhe/protected_mmio.h>
 
-/* The largest host queue, Linux's: the ITS's queue has the host's size. */
+/* The largest host queue taken (Linux's); the ITS's queue has the host's size. */
 #define ITS_QUEUE_SIZE		SZ_64K
 /* Per table: 8192 device IDs or collections with 8-byte entries. */
 #define ITS_TABLE_SIZE		SZ_64K
 /* The tables the hypervisor gives the ITS: devices and collections. */
 #define ITS_NR_TABLES		2
-#define ITS_CMD_SIZE		32
+#define ITS_CMD_BYTES		32
 #define ITS_MAX_ITTS		128
 #define ITS_MAX_RETIRED		16
+/* The largest ITT or host queue pinned: bounds the work of one command. */
+#define ITS_MAX_PIN_PAGES	64
+/* Pages shared with the hypervisor on the host's behalf, at most. */
+#define ITS_MAX_SHARED		256
 /* ITSs on one machine the hypervisor can mediate. */
 #define PKVM_MAX_ITS		1
 
 #define GITS_CWRITER_OFFSET	GENMASK_ULL(19, 5)
+#define GITS_CREADR_STALLED	BIT_ULL(0)
 #define GITS_CWRITER_RETRY	BIT_ULL(0)
 #define GITS_CBASER_SIZE	GENMASK_ULL(7, 0)
 #define GITS_BASER_ADDRESS	GENMASK_ULL(47, 12)
@@ -63,10 +68,11 @@
 /* What the ITS decides in GITS_BASERn, whatever the host writes. */
 #define GITS_BASER_ITS_FIELDS	(GENMASK_ULL(58, 56) | GITS_BASER_ENTRY_SIZE_MASK | \
 				 GITS_BASER_SHAREABILITY_MASK)
+#define ITS_CMD_NUMBER		GENMASK_ULL(7, 0)
+#define ITS_CMD_DEVICE_ID	GENMASK_ULL(63, 32)
 #define ITS_CMD_MAPD_SIZE	GENMASK_ULL(4, 0)
 #define ITS_CMD_MAPD_ITT	GENMASK_ULL(51, 8)
 #define ITS_CMD_MAPD_VALID	BIT_ULL(63)
-#define ITS_POLL_LOOPS		1000000
 
 /* Host memory pinned shared, while the ITS may write it. */
 struct its_pinned {
@@ -85,6 +91,7 @@ struct pkvm_its {
 	unsigned int region;
 	u32 ite_size;
 	u32 id_bits;
+	u32 nr_device_ids;	/* the hypervisor's device table holds */
 	u64 cbaser;		/* the host's GITS_CBASER */
 	u64 queue_size;		/* of the host's queue */
 	u64 cwriter;		/* the host's GITS_CWRITER: copied up to here */
@@ -99,6 +106,13 @@ struct pkvm_its {
 static struct pkvm_its pkvm_its[PKVM_MAX_ITS];
 static struct pkvm_its *its_of_region[PKVM_PROTECTED_MMIO_MAX_REGIONS];
 static unsigned int pkvm_nr_its;
+
+/*
+ * The pages its_pin() shared on the host's behalf, given back once nothing
+ * pins them. Under the region lock: there is one ITS.
+ */
+static u64 its_shared_pfns[ITS_MAX_SHARED];
+static unsigned int its_nr_shared;
 
 /* The ITS wants them aligned to its 4 KiB pages. */
 static u8 its_queue[PKVM_MAX_ITS][ITS_QUEUE_SIZE] __aligned(SZ_4K);
@@ -132,47 +146,74 @@ static void *its_hyp_table(const struct pkvm_its *its, unsigned int n)
 /*
  * Pin [@phys, @phys + @size) shared with the hypervisor: host memory that
  * the host keeps using, but can no longer donate or lend while pinned.
- * Pages the host owns are shared on its behalf first; a page shared
- * already (another ITT in it) only gains a pin.
+ * Pages the host owns are shared on its behalf first, and given back by
+ * its_unpin(); a page shared already (another ITT in it) only gains a pin.
  */
 static int its_pin(struct its_pinned *pin, u64 phys, u64 size)
 {
 	u64 start = ALIGN_DOWN(phys, PAGE_SIZE);
 	u64 end = PAGE_ALIGN(phys + size);
+	unsigned int nr_shared = its_nr_shared;
+	int ret = -EPERM;
 	u64 cur;
-	int ret;
 
-	if (!size || end <= start)
+	if (!size || end <= start || end - start > ITS_MAX_PIN_PAGES * PAGE_SIZE)
 		return -EINVAL;
 
 	for (cur = start; cur < end; cur += PAGE_SIZE) {
 		if (!addr_is_memory(cur))
-			return -EPERM;
-		/* Fails for a page shared already, which the pin accepts. */
-		__pkvm_host_share_hyp(hyp_phys_to_pfn(cur));
+			goto unshare;
+		if (__pkvm_host_share_hyp(hyp_phys_to_pfn(cur)))
+			continue;
+		its_shared_pfns[its_nr_shared++] = hyp_phys_to_pfn(cur);
+		if (its_nr_shared == ITS_MAX_SHARED)
+			goto unshare;
 	}
 
 	ret = hyp_pin_shared_mem(hyp_phys_to_virt(start), hyp_phys_to_virt(end));
 	if (ret)
-		return ret;
+		goto unshare;
 
 	pin->phys = start;
 	pin->size = end - start;
 	return 0;
+
+unshare:
+	while (its_nr_shared > nr_shared)
+		__pkvm_host_unshare_hyp(its_shared_pfns[--its_nr_shared]);
+	return ret;
 }
 
 static void its_unpin(struct its_pinned *pin)
 {
+	u64 first = hyp_phys_to_pfn(pin->phys);
+	u64 last = hyp_phys_to_pfn(pin->phys + pin->size);
+	unsigned int i = 0;
+
 	if (!pin->size)
 		return;
 	hyp_unpin_shared_mem(hyp_phys_to_virt(pin->phys),
 			     hyp_phys_to_virt(pin->phys + pin->size));
 	pin->size = 0;
+
+	/* Unsharing fails while another pin holds the page. */
+	while (i < its_nr_shared) {
+		u64 pfn = its_shared_pfns[i];
+
+		if (pfn >= first && pfn < last && !__pkvm_host_unshare_hyp(pfn))
+			its_shared_pfns[i] = its_shared_pfns[--its_nr_shared];
+		else
+			i++;
+	}
 }
 
+/* Has the ITS run every command it was given, none in error? */
 static bool its_drained(const struct pkvm_its *its)
 {
-	return (readq_relaxed(its->base + GITS_CREADR) & GITS_CWRITER_OFFSET) ==
+	u64 creadr = readq_relaxed(its->base + GITS_CREADR);
+
+	return !(creadr & GITS_CREADR_STALLED) &&
+	       (creadr & GITS_CWRITER_OFFSET) ==
 	       (readq_relaxed(its->base + GITS_CWRITER) & GITS_CWRITER_OFFSET);
 }
 
@@ -222,7 +263,7 @@ static struct its_itt *its_find_itt(struct pkvm_its *its, u32 device_id)
  */
 static bool its_check_mapd(struct pkvm_its *its, const u64 *cmd)
 {
-	u32 device_id = upper_32_bits(cmd[0]);
+	u32 device_id = FIELD_GET(ITS_CMD_DEVICE_ID, cmd[0]);
 	u32 bits = FIELD_GET(ITS_CMD_MAPD_SIZE, cmd[1]) + 1;
 	u64 itt = cmd[2] & ITS_CMD_MAPD_ITT;
 	struct its_itt *old = its_find_itt(its, device_id);
@@ -233,7 +274,7 @@ static bool its_check_mapd(struct pkvm_its *its, const u64 *cmd)
 	if (!(cmd[2] & ITS_CMD_MAPD_VALID))
 		return !old || its_retire(its, &old->mem);
 
-	if (bits > its->id_bits)
+	if (bits > its->id_bits || device_id >= its->nr_device_ids)
 		return false;
 	for (i = 0; !slot && i < ITS_MAX_ITTS; i++) {
 		if (!its->itts[i].mem.size)
@@ -253,10 +294,13 @@ static bool its_check_mapd(struct pkvm_its *its, const u64 *cmd)
 
 static bool its_check_command(struct pkvm_its *its, const u64 *cmd)
 {
-	switch (cmd[0] & 0xff) {
+	switch (FIELD_GET(ITS_CMD_NUMBER, cmd[0])) {
 	case GITS_CMD_MAPD:
 		return its_check_mapd(its, cmd);
-	/* These name IDs only; the ITS checks them against its tables. */
+	/*
+	 * These name IDs, which the ITS checks against its tables, and a
+	 * redistributor by number (GITS_TYPER.PTA is 0): no memory.
+	 */
 	case GITS_CMD_MAPC:
 	case GITS_CMD_MAPTI:
 	case GITS_CMD_MAPI:
@@ -274,41 +318,52 @@ static bool its_check_command(struct pkvm_its *its, const u64 *cmd)
 	}
 }
 
+static u64 its_next(const struct pkvm_its *its, u64 offset)
+{
+	offset += ITS_CMD_BYTES;
+	return offset == its->queue_size ? 0 : offset;
+}
+
 /*
- * Copy the host's commands from the shadowed CWRITER up to @offset into
- * the ITS's queue, each read once, then checked; then let the ITS run them.
+ * Copy the host's commands from the shadowed CWRITER up to @val into the
+ * ITS's queue, each read once, then checked; then let the ITS run them.
+ * Never over one the ITS has not run yet: it may be the unmap that lets
+ * an ITT go.
  */
 static bool its_write_cwriter(struct pkvm_its *its, u64 val)
 {
 	u64 offset = val & GITS_CWRITER_OFFSET;
+	u64 cur = its->cwriter & GITS_CWRITER_OFFSET;
 	u64 *host_queue, *queue = its_hyp_queue(its);
-	u64 cur;
+	u64 creadr, room;
 
 	if (!(its->cbaser & GITS_CBASER_VALID) || offset >= its->queue_size)
 		return false;
+	creadr = readq_relaxed(its->base + GITS_CREADR) & GITS_CWRITER_OFFSET;
+	room = (creadr + its->queue_size - cur - ITS_CMD_BYTES) % its->queue_size;
+	if ((offset + its->queue_size - cur) % its->queue_size > room)
+		return false;
 
 	host_queue = hyp_phys_to_virt(GITS_CBASER_ADDRESS(its->cbaser));
-	for (cur = its->cwriter & GITS_CWRITER_OFFSET; cur != offset;
-	     cur = (cur + ITS_CMD_SIZE) & (its->queue_size - 1)) {
+	for (; cur != offset; cur = its_next(its, cur)) {
 		u64 *dst = queue + cur / sizeof(u64);
-		u64 cmd[ITS_CMD_SIZE / sizeof(u64)];
+		u64 cmd[ITS_CMD_BYTES / sizeof(u64)];
 		unsigned int i;
 
 		for (i = 0; i < ARRAY_SIZE(cmd); i++)
 			cmd[i] = READ_ONCE(host_queue[cur / sizeof(u64) + i]);
 		if (!its_check_command(its, cmd)) {
 			pkvm_protected_mmio_refused(its->region);
+			/* SYNC to processor 0: a command that does nothing. */
 			memset(cmd, 0, sizeof(cmd));
 			cmd[0] = GITS_CMD_SYNC;
-			/* RDbase 0: the first redistributor, or CPU 0. */
 		}
 		memcpy(dst, cmd, sizeof(cmd));
 		kvm_flush_dcache_to_poc(dst, sizeof(cmd));
 	}
 
 	its->cwriter = val & (GITS_CWRITER_OFFSET | GITS_CWRITER_RETRY);
-	writeq(val & (GITS_CWRITER_OFFSET | GITS_CWRITER_RETRY),
-	       its->base + GITS_CWRITER);
+	writeq(its->cwriter, its->base + GITS_CWRITER);
 	return true;
 }
 
@@ -325,16 +380,20 @@ static u64 its_cbaser_size(u64 cbaser)
 }
 
 /*
- * Point the ITS at the hypervisor's queue, with the attributes the host
- * asked for. The ITS resets GITS_CREADR to 0.
+ * Point the ITS at the hypervisor's queue, emptied, with the attributes
+ * the host asked for. The ITS resets GITS_CREADR to 0; so is GITS_CWRITER,
+ * or the ITS would run the old queue's commands again.
  */
 static void its_load_cbaser(struct pkvm_its *its)
 {
 	u64 val = its->cbaser & ~(GITS_CBASER_SIZE | GENMASK_ULL(51, 12));
 
+	memset(its_hyp_queue(its), 0, ITS_QUEUE_SIZE);
+	kvm_flush_dcache_to_poc(its_hyp_queue(its), ITS_QUEUE_SIZE);
 	val |= __hyp_pa(its_hyp_queue(its));
 	val |= FIELD_PREP(GITS_CBASER_SIZE, its->queue_size / SZ_4K - 1);
 	writeq_relaxed(val, its->base + GITS_CBASER);
+	writeq_relaxed(0, its->base + GITS_CWRITER);
 }
 
 static bool its_write_cbaser(struct pkvm_its *its, u64 val)
@@ -342,7 +401,8 @@ static bool its_write_cbaser(struct pkvm_its *its, u64 val)
 	struct its_pinned pin = {};
 	u64 size = its_cbaser_size(val);
 
-	if (!its_quiescent(its))
+	/* Abandoned commands may be the unmap that lets an ITT go. */
+	if (!its_quiescent(its) || !its_drained(its))
 		return false;
 	if (val & GITS_CBASER_VALID) {
 		if (size > ITS_QUEUE_SIZE ||
@@ -359,11 +419,24 @@ static bool its_write_cbaser(struct pkvm_its *its, u64 val)
 	return true;
 }
 
+/* The device table starts empty: no ITT is the ITS's any more. */
+static void its_forget_devices(struct pkvm_its *its)
+{
+	unsigned int i;
+
+	for (i = 0; i < ITS_MAX_ITTS; i++)
+		its_unpin(&its->itts[i].mem);
+	for (i = 0; i < ITS_MAX_RETIRED; i++)
+		its_unpin(&its->retired[i]);
+	its->nr_retired = 0;
+}
+
 /*
- * The ITS's table n: the hypervisor's own, flat, in 4 KiB pages, with the
- * attributes and validity the host asked for. A table of another type
- * (GICv4's vPE table), or on an ITS that takes no 4 KiB pages, is never
- * valid: the host asking for one is refused.
+ * The ITS's table n, on an ITS that is off: the hypervisor's own, empty,
+ * flat, in 4 KiB pages, with the attributes and validity the host asked
+ * for. A table of another type (GICv4's vPE table), or on an ITS that
+ * takes no 4 KiB pages, is left invalid: the host asking for a valid one
+ * is refused.
  */
 static bool its_load_baser(struct pkvm_its *its, unsigned int n, u64 val)
 {
@@ -372,22 +445,32 @@ static bool its_load_baser(struct pkvm_its *its, unsigned int n, u64 val)
 	u64 real = val & ~(GITS_BASER_INDIRECT | GITS_BASER_ADDRESS |
 			   GITS_BASER_PAGE_SIZE_MASK | GITS_BASER_PAGES);
 
-	if (table) {
-		real |= __hyp_pa(table) | GITS_BASER_PAGE_SIZE_4K |
-			FIELD_PREP(GITS_BASER_PAGES, ITS_TABLE_SIZE / SZ_4K - 1);
-		writeq_relaxed(real, reg);
-		if ((readq_relaxed(reg) & GITS_BASER_PAGE_SIZE_MASK) ==
-		    GITS_BASER_PAGE_SIZE_4K)
-			return true;
+	writeq_relaxed(0, reg);
+	if (!table)
+		return !(val & GITS_BASER_VALID);
+
+	memset(table, 0, ITS_TABLE_SIZE);
+	kvm_flush_dcache_to_poc(table, ITS_TABLE_SIZE);
+	real |= __hyp_pa(table) | GITS_BASER_PAGE_SIZE_4K |
+		FIELD_PREP(GITS_BASER_PAGES, ITS_TABLE_SIZE / SZ_4K - 1);
+	writeq_relaxed(real, reg);
+	real = readq_relaxed(reg);
+	if ((real & GITS_BASER_PAGE_SIZE_MASK) != GITS_BASER_PAGE_SIZE_4K) {
+		writeq_relaxed(0, reg);
+		return !(val & GITS_BASER_VALID);
 	}
 
-	writeq_relaxed(0, reg);
-	return !(val & GITS_BASER_VALID);
+	if (GITS_BASER_TYPE(real) == GITS_BASER_TYPE_DEVICE) {
+		its->nr_device_ids = (real & GITS_BASER_VALID) ?
+				     ITS_TABLE_SIZE / GITS_BASER_ENTRY_SIZE(real) : 0;
+		its_forget_devices(its);
+	}
+	return true;
 }
 
 static bool its_write_baser(struct pkvm_its *its, unsigned int n, u64 val)
 {
-	if (!its_quiescent(its) || !its_load_baser(its, n, val))
+	if (!its_quiescent(its) || !its_drained(its) || !its_load_baser(its, n, val))
 		return false;
 
 	its->baser[n] = val & ~GITS_BASER_INDIRECT;
@@ -491,17 +574,18 @@ static bool pkvm_its_access(struct pkvm_mmio_access *access)
 	return its_read(its, access);
 }
 
+/* Wait at most 10 ms of the generic counter for @done. */
 static bool its_wait(struct pkvm_its *its, bool (*done)(const struct pkvm_its *))
 {
-	unsigned int i;
+	u64 end = read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 100;
 
-	for (i = 0; i < ITS_POLL_LOOPS; i++) {
-		if (done(its))
-			return true;
+	while (!done(its)) {
+		if (read_sysreg(cntpct_el0) > end)
+			return false;
+		cpu_relax();
 	}
-	return false;
+	return true;
 }
-
 
 /*
  * Linux's queue starts zeroed and at offset 0: until it wraps, it holds
@@ -533,6 +617,7 @@ static int its_take_over_queue(struct pkvm_its *its)
 		its_load_cbaser(its);
 		return 0;
 	}
+	/* The history is replayed from offset 0, into a queue as large. */
 
 	if (its->queue_size > ITS_QUEUE_SIZE)
 		return -E2BIG;
@@ -543,7 +628,6 @@ static int its_take_over_queue(struct pkvm_its *its)
 		return -ENODATA;
 
 	its_load_cbaser(its);
-	writeq_relaxed(0, its->base + GITS_CWRITER);
 	return its_write_cwriter(its, cwriter) ? 0 : -EINVAL;
 }
 
@@ -565,6 +649,9 @@ static int its_take_over(struct pkvm_its *its)
 	its->ite_size = FIELD_GET(GITS_TYPER_ITT_ENTRY_SIZE, typer) + 1;
 	its->id_bits = FIELD_GET(GITS_TYPER_IDBITS, typer) + 1;
 
+	/* The SYNC that stands for a refused command names processor 0. */
+	if (typer & GITS_TYPER_PTA)
+		return -EOPNOTSUPP;
 	if (!its_wait(its, its_drained))
 		return -EBUSY;
 	writel_relaxed(ctlr & ~GITS_CTLR_ENABLE, its->base + GITS_CTLR);
@@ -577,7 +664,8 @@ static int its_take_over(struct pkvm_its *its)
 		if (GITS_BASER_TYPE(val) == GITS_BASER_TYPE_NONE)
 			continue;
 		its->baser[n] = val & ~GITS_BASER_INDIRECT;
-		if (!its_load_baser(its, n, val))
+		/* A vPE table (GICv4) is turned off: GICv4 is refused. */
+		if (!its_load_baser(its, n, val) && its_hyp_table(its, n))
 			return -EINVAL;
 	}
 
@@ -590,27 +678,39 @@ static int its_take_over(struct pkvm_its *its)
 }
 
 /*
- * Fail closed: an ITS not taken over whole is turned off, and refused to
- * the host. Its tables and queue may still be host memory.
+ * Fail closed: an ITS not taken over whole is turned off, its tables and
+ * queue invalid (they may still be host memory), and refused to the host.
  */
+static void its_disable(void __iomem *base)
+{
+	unsigned int n;
+
+	writel_relaxed(0, base + GITS_CTLR);
+	for (n = 0; n < GITS_BASER_NR_REGS; n++)
+		writeq_relaxed(0, base + GITS_BASER + n * sizeof(u64));
+	writeq_relaxed(0, base + GITS_CBASER);
+}
+
 static void pkvm_its_take_over(unsigned int region)
 {
 	void __iomem *base = pkvm_protected_mmio_regs(region);
 	struct pkvm_its *its;
 
-	if (pkvm_nr_its >= PKVM_MAX_ITS)
-		goto disable;
+	if (pkvm_nr_its >= PKVM_MAX_ITS) {
+		its_disable(base);
+		return;
+	}
+
 	its = &pkvm_its[pkvm_nr_its++];
 	its->region = region;
 	its->base = base;
 	its_of_region[region] = its;
-	if (!its_take_over(its)) {
-		its->state = ITS_TAKEN;
+	if (its_take_over(its)) {
+		its->state = ITS_BROKEN;
+		its_disable(base);
 		return;
 	}
-	its->state = ITS_BROKEN;
-disable:
-	writel_relaxed(0, base + GITS_CTLR);
+	its->state = ITS_TAKEN;
 }
 
 const struct pkvm_mmio_handler pkvm_mmio_its_handler = {
