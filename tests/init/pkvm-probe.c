@@ -838,7 +838,7 @@ static void step_itsmapd(uint64_t base, const char *where)
 				queue[cw / 8 + 3] = 0;
 			}
 		} else {
-			queue[cw / 8] = 0x08 | (0xbeefULL << 32);		/* MAPD */
+			queue[cw / 8] = 0x08 | (0x1fffULL << 32);	/* MAPD, an unused ID */
 			queue[cw / 8 + 1] = 4;				/* 32 events */
 			queue[cw / 8 + 2] = i ? 0 : (itt | 1ULL << 63);	/* ITT, V */
 			queue[cw / 8 + 3] = 0;
