@@ -207,22 +207,29 @@ static void its_unpin(struct its_pinned *pin)
 	}
 }
 
-/* Has the ITS run every command it was given, none in error? */
-static bool its_drained(const struct pkvm_its *its)
+/* Had the ITS run every command it was given, none in error, at @creadr? */
+static bool its_drained_at(const struct pkvm_its *its, u64 creadr)
 {
-	u64 creadr = readq_relaxed(its->base + GITS_CREADR);
-
 	return !(creadr & GITS_CREADR_STALLED) &&
 	       (creadr & GITS_CWRITER_OFFSET) ==
 	       (readq_relaxed(its->base + GITS_CWRITER) & GITS_CWRITER_OFFSET);
 }
 
-/* Unpin the retired ITTs once the ITS has run every command it was given. */
-static void its_release_retired(struct pkvm_its *its)
+static bool its_drained(const struct pkvm_its *its)
+{
+	return its_drained_at(its, readq_relaxed(its->base + GITS_CREADR));
+}
+
+/*
+ * Unpin the retired ITTs if the ITS had run every command it was given at
+ * @creadr, the value the host is about to see: the host frees an ITT once
+ * it sees the unmap done.
+ */
+static void its_release_retired(struct pkvm_its *its, u64 creadr)
 {
 	unsigned int i;
 
-	if (!its->nr_retired || !its_drained(its))
+	if (!its->nr_retired || !its_drained_at(its, creadr))
 		return;
 
 	for (i = 0; i < ITS_MAX_RETIRED; i++)
@@ -230,7 +237,13 @@ static void its_release_retired(struct pkvm_its *its)
 	its->nr_retired = 0;
 }
 
-static bool its_retire(struct pkvm_its *its, struct its_pinned *pin)
+/*
+ * An ITT the ITS may still use until it has run the commands queued so
+ * far. With no slot left (a replayed history unmaps many devices before
+ * anything drains), it stays pinned for good: safe, and only the host's
+ * loss.
+ */
+static void its_retire(struct pkvm_its *its, struct its_pinned *pin)
 {
 	unsigned int i;
 
@@ -238,11 +251,10 @@ static bool its_retire(struct pkvm_its *its, struct its_pinned *pin)
 		if (!its->retired[i].size) {
 			its->retired[i] = *pin;
 			its->nr_retired++;
-			pin->size = 0;
-			return true;
+			break;
 		}
 	}
-	return false;
+	pin->size = 0;
 }
 
 static struct its_itt *its_find_itt(struct pkvm_its *its, u32 device_id)
@@ -271,8 +283,11 @@ static bool its_check_mapd(struct pkvm_its *its, const u64 *cmd)
 	struct its_pinned pin = {};
 	unsigned int i;
 
-	if (!(cmd[2] & ITS_CMD_MAPD_VALID))
-		return !old || its_retire(its, &old->mem);
+	if (!(cmd[2] & ITS_CMD_MAPD_VALID)) {
+		if (old)
+			its_retire(its, &old->mem);
+		return true;
+	}
 
 	if (bits > its->id_bits || device_id >= its->nr_device_ids)
 		return false;
@@ -282,10 +297,8 @@ static bool its_check_mapd(struct pkvm_its *its, const u64 *cmd)
 	}
 	if (!slot || its_pin(&pin, itt, (u64)its->ite_size << bits))
 		return false;
-	if (old && !its_retire(its, &old->mem)) {
-		its_unpin(&pin);
-		return false;
-	}
+	if (old)
+		its_retire(its, &old->mem);
 
 	slot->device_id = device_id;
 	slot->mem = pin;
@@ -490,8 +503,9 @@ static u64 its_read_reg64(struct pkvm_its *its, u64 reg)
 	case GITS_CWRITER:
 		return its->cwriter;
 	case GITS_CREADR:
-		its_release_retired(its);
-		return readq_relaxed(its->base + GITS_CREADR);
+		val = readq_relaxed(its->base + GITS_CREADR);
+		its_release_retired(its, val);
+		return val;
 	case GITS_TYPER:
 		return readq_relaxed(its->base + GITS_TYPER);
 	default:
@@ -624,8 +638,10 @@ static int its_take_over_queue(struct pkvm_its *its)
 	ret = its_pin(&its->host_queue, GITS_CBASER_ADDRESS(cbaser), its->queue_size);
 	if (ret)
 		return ret;
-	if (!its_history_complete(its, cwriter))
+	if (!its_history_complete(its, cwriter)) {
+		its_unpin(&its->host_queue);
 		return -ENODATA;
+	}
 
 	its_load_cbaser(its);
 	return its_write_cwriter(its, cwriter) ? 0 : -EINVAL;
@@ -683,9 +699,16 @@ static int its_take_over(struct pkvm_its *its)
  */
 static void its_disable(void __iomem *base)
 {
+	u64 end = read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 100;
 	unsigned int n;
 
 	writel_relaxed(0, base + GITS_CTLR);
+	/* An ITS that does not stop may go on using memory the host can give away. */
+	while (!(readl_relaxed(base + GITS_CTLR) & GITS_CTLR_QUIESCENT)) {
+		if (read_sysreg(cntpct_el0) > end)
+			hyp_panic();
+		cpu_relax();
+	}
 	for (n = 0; n < GITS_BASER_NR_REGS; n++)
 		writeq_relaxed(0, base + GITS_BASER + n * sizeof(u64));
 	writeq_relaxed(0, base + GITS_CBASER);
