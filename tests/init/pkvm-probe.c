@@ -59,6 +59,8 @@
  *   write:PATH:TEXT write TEXT to a file (a sysfs or procfs knob)
  *   itsmapd:BASE:WHERE a hostile MAPD, its ITT in "hyp" or "own" memory,
  *		 queued to the GICv3 ITS at BASE through /dev/mem
+ *   itscbaser:BASE turn the ITS at BASE off, aim GITS_CBASER at the
+ *		 hypervisor's memory (must be denied), turn the ITS on again
  *   itstime:BASE time a lap of SYNCs posted one by one to the ITS at BASE
  *   denyq:ADDR	 a 64-bit write that must be denied
  *   ls:PATH	 list a directory on the console, one entry a line
@@ -859,6 +861,56 @@ static void step_itsmapd(uint64_t base, const char *where)
 }
 
 /*
+ * A hostile host aims GITS_CBASER at the hypervisor's memory, on an ITS it
+ * has turned off (as it must, for the write to mean anything): the write
+ * must abort, and the ITS, turned on again, must go on as before.
+ */
+static void step_itscbaser(uint64_t base)
+{
+	enum { CTLR = 0x0, CBASER = 0x80, ENABLED = 1, QUIESCENT = 1U << 31 };
+	uint64_t hyp = hyp_memory_base();
+	volatile uint8_t *regs;
+	uint32_t ctlr;
+	void *rmap;
+	long i;
+	int ret;
+
+	if (!hyp) {
+		report(0, "itscbaser: no address for the hypervisor's memory");
+		return;
+	}
+	rmap = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED, devmem, (off_t)base);
+	if (rmap == MAP_FAILED) {
+		report(0, "itscbaser: map the ITS: %s", strerror(errno));
+		return;
+	}
+	regs = rmap;
+	ctlr = *(volatile uint32_t *)(regs + CTLR);
+	*(volatile uint32_t *)(regs + CTLR) = ctlr & ~ENABLED;
+	for (i = 0; i < 1000000; i++)
+		if (*(volatile uint32_t *)(regs + CTLR) & QUIESCENT)
+			break;
+
+	fault_addr = 0;
+	fault_signo = 0;
+	fault_code = 0;
+	if (sigsetjmp(probe_env, 1) == 0) {
+		/* Valid, 16 pages of 4 KiB, at the hypervisor's memory. */
+		*(volatile uint64_t *)(regs + CBASER) = 1ULL << 63 | hyp | 15;
+		ret = 0;
+	} else {
+		ret = fault_addr == (uintptr_t)(regs + CBASER) && fault_signo == SIGSEGV &&
+		      fault_code == SEGV_ACCERR ? 1 : -1;
+	}
+	*(volatile uint32_t *)(regs + CTLR) = ctlr;
+	report(ret == 1 && i < 1000000,
+	       "itscbaser: GITS_CBASER at 0x%" PRIx64 " (hyp memory), ITS off, denied with SIGSEGV (SEGV_ACCERR)%s",
+	       hyp, ret == 0 ? " (but it completed)" : ret < 0 ? " (wrong signal, address or code)" :
+	       i == 1000000 ? " (but the ITS did not stop)" : "");
+	munmap(rmap, 0x10000);
+}
+
+/*
  * The cost of ITS commands: a whole lap of the host's queue (2048 SYNCs,
  * so that CWRITER ends where the host's driver left it), posted one at a
  * time as the driver does (the command, CWRITER, then CREADR until the
@@ -1010,6 +1062,8 @@ static void run_plan(char *plan)
 			step_deny(strtoull(arg, NULL, 0), ACCESS_READ_BYTE);
 		} else if (!strcmp(step, "denyq") && arg) {
 			step_deny(strtoull(arg, NULL, 0), ACCESS_WRITE64);
+		} else if (!strcmp(step, "itscbaser") && arg) {
+			step_itscbaser(strtoull(arg, NULL, 0));
 		} else if (!strcmp(step, "itstime") && arg) {
 			step_itstime(strtoull(arg, NULL, 0));
 		} else if (!strcmp(step, "itsmapd") && arg && strchr(arg, ':')) {
