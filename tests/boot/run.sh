@@ -456,13 +456,24 @@ scenario_msi() {
 	check "$1/msi: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/msi: virtio-rng's requests take MSIs through the ITS" its_msis
 }
-# Tagged: the same, and hostile commands a compromised host would queue,
-# written through /dev/mem: a MAPD whose ITT is the hypervisor's memory is
-# refused (the ITS runs a SYNC in its place) and counted; one whose ITT is
-# a page of the task's own is forwarded, then unmapped. A 64-bit write of
-# GITS_CBASER or GITS_BASER0 while the ITS runs is refused, and so is
-# GITS_CBASER aimed at the hypervisor's memory once the task has turned the
-# ITS off; turned on again, it still delivers virtio-rng's MSIs.
+# Tagged: the same, and what a compromised host would do, written through
+# /dev/mem:
+# - a MAPD whose ITT is the hypervisor's memory, and a MAPTI, which would
+#   write it: the MAPD is refused (the ITS runs a SYNC in its place) and
+#   counted. The same with the ITT in a page of the task's own goes
+#   through, and the ITS writes that page: the control;
+# - a MAPD rewritten in the host's queue, to name the hypervisor's memory,
+#   once CWRITER is past it (the ITS off meanwhile, so that it has not run
+#   it yet): the ITS runs it as the hypervisor checked it;
+# - a 64-bit write of GITS_CBASER or GITS_BASER0 while the ITS runs is
+#   refused, and so is GITS_CBASER aimed at the hypervisor's memory once
+#   the task has turned the ITS off; turned on again, it still delivers
+#   virtio-rng's MSIs;
+# - a write to the ITS's real queue, in the hypervisor's .bss: the host
+#   stage-2 denies it, as any hypervisor page (not an access to the ITS,
+#   so not in its count).
+# Around each, the hypervisor's checksum of the page aimed at must not
+# change.
 its_performed() { # the ITS's performed count, each time debugfs was read
 	sed -n 's/^PKVMTEST | .* \/intc@8000000\/its@8080000 reg\[0\] mediated by gic-v3-its, performed \([0-9]*\) denied [0-9]*$/\1/p' "$log"
 }
@@ -489,10 +500,18 @@ its_driver_moves() {
 	read -r p2 p3 <<< "$performed"
 	[ "${cpu0:-0}" -gt 0 ] && [ -n "${p3:-}" ] && [ "$p3" -gt "$p2" ]
 }
+# The ITS's real command queue, from _text, as the host's own symbols give it.
+its_queue_offset() {
+	local map=${kernel%/arch/arm64/boot/Image}/System.map text queue
+	text=$(awk '$3 == "_text" { print $1 }' "$map" 2>/dev/null)
+	queue=$(awk '$3 == "__kvm_nvhe_its_queue" { print $1 }' "$map" 2>/dev/null)
+	[ -n "$text" ] && [ -n "$queue" ] && printf '0x%x\n' $((0x$queue - 0x$text))
+}
 scenario_its() {
-	local debugfs=cat:/sys/kernel/debug/kvm/protected_mmio
+	local debugfs=cat:/sys/kernel/debug/kvm/protected_mmio queue
+	queue=$(its_queue_offset) || { notok "$1/its: no __kvm_nvhe_its_queue in System.map"; return; }
 	QEMU_EXTRA="-device virtio-rng-pci" boot "$1" its "$overlay_its" protected \
-		"$its_plan,$debugfs,devread:/dev/hwrng:4096,$debugfs,cat:/proc/interrupts,write:/proc/irq/17/smp_affinity_list:0,devread:/dev/hwrng:4096,cat:/proc/interrupts,$debugfs,itsmapd:0x8080000:hyp,itsmapd:0x8080000:own,denyq:0x8080080,denyq:0x8080100,itscbaser:0x8080000,devread:/dev/hwrng:4096,$debugfs" || return
+		"$its_plan,$debugfs,devread:/dev/hwrng:4096,$debugfs,cat:/proc/interrupts,write:/proc/irq/17/smp_affinity_list:0,devread:/dev/hwrng:4096,cat:/proc/interrupts,$debugfs,itsmapd:0x8080000:hyp,itsmapd:0x8080000:own,itsrewrite:0x8080000,denyq:0x8080080,denyq:0x8080100,itscbaser:0x8080000,denyimage:$queue,devread:/dev/hwrng:4096,$debugfs" || return
 	check "$1/its: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/its: boot log names the ITS and its handler" \
 		in_log 'protected MMIO: \[0x8080000-0x809ffff\] 128 KiB from /intc@8000000/its@8080000 reg\[0\], mediated by the EL2 handler gic-v3-its$'

@@ -58,9 +58,15 @@
  *		 and not all alike (a data test of a driver)
  *   write:PATH:TEXT write TEXT to a file (a sysfs or procfs knob)
  *   itsmapd:BASE:WHERE a hostile MAPD, its ITT in "hyp" or "own" memory,
- *		 queued to the GICv3 ITS at BASE through /dev/mem
+ *		 and a MAPTI, queued to the GICv3 ITS at BASE through /dev/mem;
+ *		 "hyp" memory must be unchanged at EL2, "own" written
+ *   itsrewrite:BASE a MAPD, ITT in our memory, rewritten in the host's
+ *		 queue to name the hypervisor's once CWRITER is past it: the
+ *		 ITS must run it as it was
  *   itscbaser:BASE turn the ITS at BASE off, aim GITS_CBASER at the
  *		 hypervisor's memory (must be denied), turn the ITS on again
+ *   denyimage:OFF a 64-bit write at OFF into the kernel image (from _text),
+ *		 in the hypervisor's memory: denied, and unchanged at EL2
  *   itstime:BASE time a lap of SYNCs posted one by one to the ITS at BASE
  *   denyq:ADDR	 a 64-bit write that must be denied
  *   ls:PATH	 list a directory on the console, one entry a line
@@ -765,17 +771,55 @@ static uint64_t hyp_memory_base(void)
 	return p ? strtoull(p + strlen(" MiB at "), NULL, 0) : 0;
 }
 
-/* The physical address of a page of ours, locked in RAM. */
+/*
+ * The physical address of the kernel image at @offset from _text: /proc/iomem
+ * starts "Kernel code" there. A host kernel knows its own symbols, the
+ * hypervisor's .bss among them.
+ */
+static uint64_t kernel_image_phys(uint64_t offset)
+{
+	FILE *f = fopen("/proc/iomem", "r");
+	uint64_t text = 0;
+	char line[256];
+
+	if (!f)
+		return 0;
+	while (!text && fgets(line, sizeof(line), f)) {
+		if (strstr(line, " : Kernel code"))
+			text = strtoull(line + strspn(line, " "), NULL, 16);
+	}
+	fclose(f);
+	return text ? text + offset : 0;
+}
+
+/* The hypervisor's checksum of the page of @phys (the selftest's el2-sum). */
+static int el2_sum(uint64_t phys, uint32_t *sum)
+{
+	char cmd[64], result[192], *p;
+
+	snprintf(cmd, sizeof(cmd), "el2-sum 0x%" PRIx64, phys & ~(uint64_t)(page_size - 1));
+	if (selftest_result(cmd, result, sizeof(result)))
+		return -1;
+	p = strstr(result, ": 0x");
+	if (!p)
+		return -1;
+	*sum = (uint32_t)strtoul(p + 2, NULL, 16);
+	return 0;
+}
+
+/* A page of ours, locked in RAM: an ITT the ITS may write. */
+static char own_page[65536] __attribute__((aligned(65536)));
+
+/* The physical address of own_page. */
 static uint64_t own_page_phys(void)
 {
-	static char page[65536] __attribute__((aligned(65536)));
 	uint64_t entry = 0;
 	int fd = open("/proc/self/pagemap", O_RDONLY);
 
-	page[0] = 1;
-	if (fd < 0 || mlock(page, page_size) ||
+	own_page[0] = 1;
+	if (fd < 0 || mlock(own_page, page_size) ||
 	    pread(fd, &entry, sizeof(entry),
-		  (off_t)((uintptr_t)page / page_size * sizeof(entry))) != sizeof(entry))
+		  (off_t)((uintptr_t)own_page / page_size * sizeof(entry))) != sizeof(entry))
 		entry = 0;
 	if (fd >= 0)
 		close(fd);
@@ -785,79 +829,281 @@ static uint64_t own_page_phys(void)
 }
 
 /*
- * A hostile host's command to the GICv3 ITS at @base, through /dev/mem as
- * the host kernel would write it: MAPD of an unused device ID whose ITT
- * is @where ("hyp": the hypervisor's memory; "own": a page of ours), put
- * in the host's command queue at the host's CWRITER, which then moves
- * past it. The ITS must run past it either way (CREADR catches up); the
- * hypervisor refuses one and counts it, and forwards the other, which is
- * then undone with a MAPD that unmaps the device.
- *
- * The host's driver must not notice: it posts its next command where it
- * believes CWRITER is. So the rest of the queue is filled with SYNCs and
- * CWRITER is moved on once more, a whole lap, back to where it was.
+ * The GICv3 ITS, driven through /dev/mem as the host kernel could drive it:
+ * its registers, the host's command queue, where the host's driver believes
+ * CWRITER is, and the slot the next command goes to.
+ */
+#define GITS_CTLR		0x0
+#define GITS_CBASER		0x80
+#define GITS_CWRITER		0x88
+#define GITS_CREADR		0x90
+#define GITS_CTLR_ENABLED	1U
+#define GITS_CTLR_QUIESCENT	(1U << 31)
+#define GITS_OFFSET		0xfffe0ULL
+#define ITS_QUEUE_SIZE		0x10000
+#define ITS_CMD_SIZE		32
+#define ITS_POLLS		1000000
+/* A device no device has, one of its events, and an LPI for it. */
+#define ITS_SPARE_DEVICE	0x1fffULL
+#define ITS_SPARE_LPI		16192ULL
+/* The bytes of an entry of an ITT: GITS_TYPER.ITT_entry_size is 12 or less. */
+#define ITS_ITE_BYTES		12
+
+struct its {
+	volatile uint8_t *regs;
+	volatile uint64_t *queue;
+	uint64_t start;
+	uint64_t next;
+};
+
+static uint64_t its_read64(const struct its *its, unsigned int reg)
+{
+	return *(volatile uint64_t *)(its->regs + reg);
+}
+
+static uint32_t its_read32(const struct its *its, unsigned int reg)
+{
+	return *(volatile uint32_t *)(its->regs + reg);
+}
+
+static void its_write32(const struct its *its, unsigned int reg, uint32_t val)
+{
+	*(volatile uint32_t *)(its->regs + reg) = val;
+}
+
+static int its_map(struct its *its, uint64_t base, const char *step)
+{
+	void *p = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
+		       (off_t)base);
+
+	if (p == MAP_FAILED) {
+		report(0, "%s: map the ITS: %s", step, strerror(errno));
+		return -1;
+	}
+	its->regs = p;
+	p = mmap(NULL, ITS_QUEUE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
+		 (off_t)(its_read64(its, GITS_CBASER) & 0xffffffffff000ULL));
+	if (p == MAP_FAILED) {
+		report(0, "%s: map the host's queue: %s", step, strerror(errno));
+		munmap((void *)its->regs, 0x10000);
+		return -1;
+	}
+	its->queue = p;
+	its->start = its_read64(its, GITS_CWRITER) & GITS_OFFSET;
+	its->next = its->start;
+	return 0;
+}
+
+static void its_unmap(struct its *its)
+{
+	munmap((void *)its->queue, ITS_QUEUE_SIZE);
+	munmap((void *)its->regs, 0x10000);
+}
+
+/* Put a command in the host's queue, in the next slot. */
+static void its_queue_cmd(struct its *its, uint64_t c0, uint64_t c1, uint64_t c2)
+{
+	volatile uint64_t *slot = its->queue + its->next / sizeof(uint64_t);
+
+	slot[0] = c0;
+	slot[1] = c1;
+	slot[2] = c2;
+	slot[3] = 0;
+	its->next = (its->next + ITS_CMD_SIZE) % ITS_QUEUE_SIZE;
+}
+
+/* MAPD of the spare device, 32 events, its ITT at @itt (valid), or unmapped. */
+static void its_mapd(struct its *its, uint64_t itt, int valid)
+{
+	its_queue_cmd(its, 0x08 | ITS_SPARE_DEVICE << 32, 4,
+		      valid ? itt | 1ULL << 63 : 0);
+}
+
+/* MAPTI of the spare device's event 0 to the spare LPI, collection 0. */
+static void its_mapti(struct its *its)
+{
+	its_queue_cmd(its, 0x0a | ITS_SPARE_DEVICE << 32, ITS_SPARE_LPI << 32, 0);
+}
+
+/* Move CWRITER past the commands queued. */
+static void its_kick(const struct its *its)
+{
+	__sync_synchronize();
+	its_write32(its, GITS_CWRITER, (uint32_t)its->next);
+}
+
+/* Wait for the ITS to have run every command queued: 0, or -1. */
+static int its_caught_up(const struct its *its)
+{
+	long i;
+
+	for (i = 0; i < ITS_POLLS; i++) {
+		if ((its_read64(its, GITS_CREADR) & GITS_OFFSET) == its->next)
+			return 0;
+	}
+	return -1;
+}
+
+static int its_post(const struct its *its)
+{
+	its_kick(its);
+	return its_caught_up(its);
+}
+
+/*
+ * The host's driver posts its next command where it believes CWRITER is:
+ * fill the rest of the lap with SYNCs (RDbase 0), so that CWRITER is back
+ * there once the ITS has run them.
+ */
+static int its_finish_lap(struct its *its)
+{
+	do {
+		its_queue_cmd(its, 0x05, 0, 0);
+	} while (its->next != its->start);
+	return its_post(its);
+}
+
+/* Turn the ITS off and wait until it is quiescent; @ctlr: as it was. */
+static int its_stop(const struct its *its, uint32_t *ctlr)
+{
+	long i;
+
+	*ctlr = its_read32(its, GITS_CTLR);
+	its_write32(its, GITS_CTLR, *ctlr & ~GITS_CTLR_ENABLED);
+	for (i = 0; i < ITS_POLLS; i++) {
+		if (its_read32(its, GITS_CTLR) & GITS_CTLR_QUIESCENT)
+			return 0;
+	}
+	return -1;
+}
+
+/* Whether the ITS wrote the spare event's entry into own_page. */
+static int own_page_ite_written(void)
+{
+	int i;
+
+	for (i = 0; i < ITS_ITE_BYTES; i++) {
+		if (((volatile char *)own_page)[i])
+			return 1;
+	}
+	return 0;
+}
+
+/* An EL2 checksum of the page of @phys, taken before a step's attack. */
+static int el2_sum_before(const char *step, uint64_t phys, uint32_t *sum)
+{
+	if (!el2_sum(phys, sum))
+		return 0;
+	report(0, "%s: no EL2 checksum of 0x%" PRIx64, step, phys);
+	return -1;
+}
+
+/* ... and after it: the hypervisor's page must be as it was. */
+static void el2_sum_after(const char *step, uint64_t phys, uint32_t before)
+{
+	uint32_t after = 0;
+	int ret = el2_sum(phys, &after);
+
+	report(!ret && after == before,
+	       "%s: the hypervisor's page at 0x%" PRIx64 " is unchanged (EL2 checksum 0x%08x, then 0x%08x%s)",
+	       step, phys, before, after, ret ? ", not read" : "");
+}
+
+/*
+ * A hostile host's commands to the GICv3 ITS at @base, put in the host's
+ * queue at the host's CWRITER: MAPD of an unused device ID whose ITT is
+ * @where ("hyp": the hypervisor's memory; "own": a page of ours), then a
+ * MAPTI, which has the ITS write the event's entry into that ITT. The ITS
+ * must run past both either way (CREADR catches up). The hypervisor
+ * refuses one MAPD and counts it, and the page is as it was; it forwards
+ * the other, and the ITS writes our page, which shows that the attempt
+ * on the hypervisor's page would have been seen. That device is then
+ * unmapped.
  */
 static void step_itsmapd(uint64_t base, const char *where)
 {
-	enum { CBASER = 0x80, CWRITER = 0x88, CREADR = 0x90, QSIZE = 0x10000 };
-	uint64_t itt = !strcmp(where, "hyp") ? hyp_memory_base() :
-		       !strcmp(where, "own") ? own_page_phys() : 0;
-	volatile uint64_t *queue;
-	volatile uint8_t *regs;
-	uint64_t cbaser, cw, start, i;
-	void *qmap, *rmap;
-	int cmds, done = 0;
+	int own = !strcmp(where, "own");
+	uint64_t itt = own ? own_page_phys() :
+		       !strcmp(where, "hyp") ? hyp_memory_base() : 0;
+	uint32_t before = 0;
+	struct its its;
+	int ok;
 
 	if (!itt) {
 		report(0, "itsmapd %s: no address for the ITT", where);
 		return;
 	}
-	rmap = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED, devmem, (off_t)base);
-	if (rmap == MAP_FAILED) {
-		report(0, "itsmapd: map the ITS: %s", strerror(errno));
+	if (its_map(&its, base, "itsmapd"))
 		return;
+	if (own)
+		memset(own_page, 0, ITS_ITE_BYTES);
+	else if (el2_sum_before("itsmapd", itt, &before))
+		goto out;
+
+	its_mapd(&its, itt, 1);
+	ok = !its_post(&its);
+	its_mapti(&its);
+	ok = !its_post(&its) && ok;
+	if (own) {
+		its_mapd(&its, 0, 0);
+		ok = !its_post(&its) && ok;
 	}
-	regs = rmap;
-	cbaser = *(volatile uint64_t *)(regs + CBASER);
-	qmap = mmap(NULL, QSIZE, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
-		    (off_t)(cbaser & 0xffffffffff000ULL));
-	if (qmap == MAP_FAILED) {
-		report(0, "itsmapd: map the host's queue: %s", strerror(errno));
-		munmap(rmap, 0x10000);
-		return;
-	}
-	queue = qmap;
-	start = *(volatile uint64_t *)(regs + CWRITER) & 0xfffe0;
-	cmds = !strcmp(where, "own") ? 2 : 1;
-	for (i = 0; i <= (uint64_t)cmds; i++) {
-		cw = (start + i * 32) % QSIZE;
-		if (i == (uint64_t)cmds) {
-			/* The lap: SYNCs (RDbase 0) up to the slot before start. */
-			for (; (cw + 32) % QSIZE != start; cw = (cw + 32) % QSIZE) {
-				queue[cw / 8] = 0x05;
-				queue[cw / 8 + 1] = 0;
-				queue[cw / 8 + 2] = 0;
-				queue[cw / 8 + 3] = 0;
-			}
-		} else {
-			queue[cw / 8] = 0x08 | (0x1fffULL << 32);	/* MAPD, an unused ID */
-			queue[cw / 8 + 1] = 4;				/* 32 events */
-			queue[cw / 8 + 2] = i ? 0 : (itt | 1ULL << 63);	/* ITT, V */
-			queue[cw / 8 + 3] = 0;
-		}
-		__sync_synchronize();
-		cw = (cw + 32) % QSIZE;
-		*(volatile uint32_t *)(regs + CWRITER) = (uint32_t)cw;
-		for (done = 0; done < 1000000; done++)
-			if ((*(volatile uint64_t *)(regs + CREADR) & 0xfffe0) == cw)
-				break;
-		if (done == 1000000)
-			break;
-	}
-	report(done < 1000000, "itsmapd: MAPD with its ITT at 0x%" PRIx64 " (%s memory) run past by the ITS",
+	ok = !its_finish_lap(&its) && ok;
+	report(ok, "itsmapd: MAPD with its ITT at 0x%" PRIx64 " (%s memory), and MAPTI, run past by the ITS",
 	       itt, where);
-	munmap(qmap, QSIZE);
-	munmap(rmap, 0x10000);
+	if (own)
+		report(own_page_ite_written(), "itsmapd: the ITS wrote the event's entry into our ITT");
+	else
+		el2_sum_after("itsmapd", itt, before);
+out:
+	its_unmap(&its);
+}
+
+/*
+ * A command the host rewrites once CWRITER has moved past it: the ITS must
+ * run it as the hypervisor checked it. QEMU's ITS runs commands inside
+ * the CWRITER write, so the ITS is turned off first, and the commands wait
+ * for it to be turned on again: MAPD of the spare device with its ITT in
+ * our page, and a MAPTI. Then the host's copy of the MAPD is made to name
+ * the hypervisor's memory instead, and the ITS turned on. The ITS must
+ * write our page, and the hypervisor's must be as it was.
+ */
+static void step_itsrewrite(uint64_t base)
+{
+	uint64_t own = own_page_phys(), hyp = hyp_memory_base(), slot;
+	uint32_t before = 0, ctlr = 0;
+	struct its its;
+	int ok;
+
+	if (!own || !hyp) {
+		report(0, "itsrewrite: no address for the ITTs");
+		return;
+	}
+	if (its_map(&its, base, "itsrewrite"))
+		return;
+	if (el2_sum_before("itsrewrite", hyp, &before))
+		goto out;
+	memset(own_page, 0, ITS_ITE_BYTES);
+
+	ok = !its_stop(&its, &ctlr);
+	slot = its.next;
+	its_mapd(&its, own, 1);
+	its_mapti(&its);
+	its_kick(&its);
+	its.queue[slot / sizeof(uint64_t) + 2] = hyp | 1ULL << 63;
+	__sync_synchronize();
+	its_write32(&its, GITS_CTLR, ctlr);
+	ok = !its_caught_up(&its) && ok;
+	its_mapd(&its, 0, 0);
+	ok = !its_post(&its) && ok;
+	ok = !its_finish_lap(&its) && ok;
+	report(ok, "itsrewrite: MAPD rewritten to an ITT at 0x%" PRIx64 " (hyp memory) after CWRITER, run past by the ITS",
+	       hyp);
+	report(own_page_ite_written(),
+	       "itsrewrite: the ITS ran the MAPD as the hypervisor checked it: the event's entry is in our ITT");
+	el2_sum_after("itsrewrite", hyp, before);
+out:
+	its_unmap(&its);
 }
 
 /*
@@ -867,47 +1113,40 @@ static void step_itsmapd(uint64_t base, const char *where)
  */
 static void step_itscbaser(uint64_t base)
 {
-	enum { CTLR = 0x0, CBASER = 0x80, ENABLED = 1, QUIESCENT = 1U << 31 };
 	uint64_t hyp = hyp_memory_base();
-	volatile uint8_t *regs;
-	uint32_t ctlr;
-	void *rmap;
-	long i;
-	int ret;
+	uint32_t before = 0, ctlr = 0;
+	struct its its;
+	int ret, stopped;
 
 	if (!hyp) {
 		report(0, "itscbaser: no address for the hypervisor's memory");
 		return;
 	}
-	rmap = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED, devmem, (off_t)base);
-	if (rmap == MAP_FAILED) {
-		report(0, "itscbaser: map the ITS: %s", strerror(errno));
+	if (its_map(&its, base, "itscbaser"))
 		return;
-	}
-	regs = rmap;
-	ctlr = *(volatile uint32_t *)(regs + CTLR);
-	*(volatile uint32_t *)(regs + CTLR) = ctlr & ~ENABLED;
-	for (i = 0; i < 1000000; i++)
-		if (*(volatile uint32_t *)(regs + CTLR) & QUIESCENT)
-			break;
+	if (el2_sum_before("itscbaser", hyp, &before))
+		goto out;
+	stopped = !its_stop(&its, &ctlr);
 
 	fault_addr = 0;
 	fault_signo = 0;
 	fault_code = 0;
 	if (sigsetjmp(probe_env, 1) == 0) {
 		/* Valid, 16 pages of 4 KiB, at the hypervisor's memory. */
-		*(volatile uint64_t *)(regs + CBASER) = 1ULL << 63 | hyp | 15;
+		*(volatile uint64_t *)(its.regs + GITS_CBASER) = 1ULL << 63 | hyp | 15;
 		ret = 0;
 	} else {
-		ret = fault_addr == (uintptr_t)(regs + CBASER) && fault_signo == SIGSEGV &&
-		      fault_code == SEGV_ACCERR ? 1 : -1;
+		ret = fault_addr == (uintptr_t)(its.regs + GITS_CBASER) &&
+		      fault_signo == SIGSEGV && fault_code == SEGV_ACCERR ? 1 : -1;
 	}
-	*(volatile uint32_t *)(regs + CTLR) = ctlr;
-	report(ret == 1 && i < 1000000,
+	its_write32(&its, GITS_CTLR, ctlr);
+	report(ret == 1 && stopped,
 	       "itscbaser: GITS_CBASER at 0x%" PRIx64 " (hyp memory), ITS off, denied with SIGSEGV (SEGV_ACCERR)%s",
 	       hyp, ret == 0 ? " (but it completed)" : ret < 0 ? " (wrong signal, address or code)" :
-	       i == 1000000 ? " (but the ITS did not stop)" : "");
-	munmap(rmap, 0x10000);
+	       !stopped ? " (but the ITS did not stop)" : "");
+	el2_sum_after("itscbaser", hyp, before);
+out:
+	its_unmap(&its);
 }
 
 /*
@@ -918,49 +1157,56 @@ static void step_itscbaser(uint64_t base)
  */
 static void step_itstime(uint64_t base)
 {
-	enum { CBASER = 0x80, CWRITER = 0x88, CREADR = 0x90, QSIZE = 0x10000 };
-	volatile uint64_t *queue;
-	volatile uint8_t *regs;
-	uint64_t cw, start, t0, t1, polls = 0;
-	void *qmap, *rmap;
+	uint64_t cw, t0, t1, polls = 0;
+	struct its its;
 	long n;
 
-	rmap = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED, devmem, (off_t)base);
-	if (rmap == MAP_FAILED) {
-		report(0, "itstime: map the ITS: %s", strerror(errno));
+	if (its_map(&its, base, "itstime"))
 		return;
-	}
-	regs = rmap;
-	qmap = mmap(NULL, QSIZE, PROT_READ | PROT_WRITE, MAP_SHARED, devmem,
-		    (off_t)(*(volatile uint64_t *)(regs + CBASER) & 0xffffffffff000ULL));
-	if (qmap == MAP_FAILED) {
-		report(0, "itstime: map the host's queue: %s", strerror(errno));
-		munmap(rmap, 0x10000);
-		return;
-	}
-	queue = qmap;
-	start = *(volatile uint64_t *)(regs + CWRITER) & 0xfffe0;
 	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(t0) :: "memory");
-	for (n = 0, cw = start; n < QSIZE / 32; n++) {
-		queue[cw / 8] = 0x05;		/* SYNC, RDbase 0 */
-		queue[cw / 8 + 1] = 0;
-		queue[cw / 8 + 2] = 0;
-		queue[cw / 8 + 3] = 0;
+	for (n = 0, cw = its.start; n < ITS_QUEUE_SIZE / ITS_CMD_SIZE; n++) {
+		its.queue[cw / 8] = 0x05;		/* SYNC, RDbase 0 */
+		its.queue[cw / 8 + 1] = 0;
+		its.queue[cw / 8 + 2] = 0;
+		its.queue[cw / 8 + 3] = 0;
 		asm volatile("dsb st" ::: "memory");
-		cw = (cw + 32) % QSIZE;
-		*(volatile uint32_t *)(regs + CWRITER) = (uint32_t)cw;
+		cw = (cw + ITS_CMD_SIZE) % ITS_QUEUE_SIZE;
+		its_write32(&its, GITS_CWRITER, (uint32_t)cw);
 		do {
 			polls++;
-		} while ((*(volatile uint32_t *)(regs + CREADR) & 0xfffe0) != cw &&
+		} while ((its_read32(&its, GITS_CREADR) & GITS_OFFSET) != cw &&
 			 polls < 100000000);
 	}
 	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(t1) :: "memory");
 	printf("PKVMTEST itstime 0x%" PRIx64 ": %ld commands, %" PRIu64 " ticks, %" PRIu64
 	       " polls\n", base, n, t1 - t0, polls);
 	fflush(stdout);
-	report(cw == start && polls < 100000000, "itstime 0x%" PRIx64 ": %ld commands", base, n);
-	munmap(qmap, QSIZE);
-	munmap(rmap, 0x10000);
+	report(cw == its.start && polls < 100000000, "itstime 0x%" PRIx64 ": %ld commands", base, n);
+	its_unmap(&its);
+}
+
+/*
+ * A 64-bit write at @offset into the kernel image, in the hypervisor's
+ * .bss (the harness reads the offset from System.map): it must be denied,
+ * and the page, as the hypervisor sees it, must be as it was.
+ */
+static void step_denyimage(uint64_t offset)
+{
+	uint64_t phys = kernel_image_phys(offset);
+	uint32_t before = 0, val;
+	int ret;
+
+	if (!phys) {
+		report(0, "denyimage: no \"Kernel code\" in /proc/iomem");
+		return;
+	}
+	if (el2_sum_before("denyimage", phys, &before))
+		return;
+	ret = try_access(phys, ACCESS_WRITE64, &val);
+	report(ret == 1, "denyimage: 64-bit write to 0x%" PRIx64 " (_text + 0x%" PRIx64 ") denied with SIGSEGV (SEGV_ACCERR)%s",
+	       phys, offset, ret == 0 ? " (but it completed)" :
+	       ret < 0 ? " (mapping failed, or wrong signal, address or code)" : "");
+	el2_sum_after("denyimage", phys, before);
 }
 
 /*
@@ -1066,6 +1312,10 @@ static void run_plan(char *plan)
 			step_itscbaser(strtoull(arg, NULL, 0));
 		} else if (!strcmp(step, "itstime") && arg) {
 			step_itstime(strtoull(arg, NULL, 0));
+		} else if (!strcmp(step, "itsrewrite") && arg) {
+			step_itsrewrite(strtoull(arg, NULL, 0));
+		} else if (!strcmp(step, "denyimage") && arg) {
+			step_denyimage(strtoull(arg, NULL, 0));
 		} else if (!strcmp(step, "itsmapd") && arg && strchr(arg, ':')) {
 			char *itt = strchr(arg, ':');
 
