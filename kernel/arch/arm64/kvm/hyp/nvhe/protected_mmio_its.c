@@ -481,9 +481,46 @@ static bool its_load_baser(struct pkvm_its *its, unsigned int n, u64 val)
 	return true;
 }
 
+/*
+ * The size of the table a GITS_BASERn value names, at @phys; 0 for a
+ * reserved page size. With 64 KiB pages, bits [15:12] are address bits
+ * [51:48].
+ */
+static u64 its_baser_table(u64 val, u64 *phys)
+{
+	switch (val & GITS_BASER_PAGE_SIZE_MASK) {
+	case GITS_BASER_PAGE_SIZE_4K:
+		*phys = val & GITS_BASER_ADDRESS;
+		return GITS_BASER_NR_PAGES(val) * SZ_4K;
+	case GITS_BASER_PAGE_SIZE_16K:
+		*phys = val & GENMASK_ULL(47, 14);
+		return GITS_BASER_NR_PAGES(val) * SZ_16K;
+	case GITS_BASER_PAGE_SIZE_64K:
+		*phys = GITS_BASER_ADDR_48_to_52(val);
+		return GITS_BASER_NR_PAGES(val) * SZ_64K;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The ITS only ever gets the hypervisor's table, but a valid table the
+ * host names must be memory it owns when it writes the register: one it
+ * could have given the ITS. A table in the hypervisor's memory is
+ * refused, not just ignored.
+ */
 static bool its_write_baser(struct pkvm_its *its, unsigned int n, u64 val)
 {
-	if (!its_quiescent(its) || !its_drained(its) || !its_load_baser(its, n, val))
+	u64 phys, size;
+
+	if (!its_quiescent(its) || !its_drained(its))
+		return false;
+	if (val & GITS_BASER_VALID) {
+		size = its_baser_table(val, &phys);
+		if (!size || !host_owns_range_exclusive(phys, size))
+			return false;
+	}
+	if (!its_load_baser(its, n, val))
 		return false;
 
 	its->baser[n] = val & ~GITS_BASER_INDIRECT;
