@@ -466,14 +466,14 @@ scenario_msi() {
 #   once CWRITER is past it (the ITS off meanwhile, so that it has not run
 #   it yet): the ITS runs it as the hypervisor checked it;
 # - a 64-bit write of GITS_CBASER or GITS_BASER0 while the ITS runs is
-#   refused, and so is GITS_CBASER aimed at the hypervisor's memory once
-#   the task has turned the ITS off; turned on again, it still delivers
+#   refused, and so is either aimed at the hypervisor's memory once the
+#   task has turned the ITS off; turned on again, it still delivers
 #   virtio-rng's MSIs;
 # - a write to the ITS's real queue, in the hypervisor's .bss: the host
 #   stage-2 denies it, as any hypervisor page (not an access to the ITS,
 #   so not in its count).
-# Around each, the hypervisor's checksum of the page aimed at must not
-# change.
+# Around each attempt the ITS or the host would write, the hypervisor's
+# checksum of the page aimed at must not change.
 its_performed() { # the ITS's performed count, each time debugfs was read
 	sed -n 's/^PKVMTEST | .* \/intc@8000000\/its@8080000 reg\[0\] mediated by gic-v3-its, performed \([0-9]*\) denied [0-9]*$/\1/p' "$log"
 }
@@ -500,18 +500,24 @@ its_driver_moves() {
 	read -r p2 p3 <<< "$performed"
 	[ "${cpu0:-0}" -gt 0 ] && [ -n "${p3:-}" ] && [ "$p3" -gt "$p2" ]
 }
-# The ITS's real command queue, from _text, as the host's own symbols give it.
-its_queue_offset() {
-	local map=${kernel%/arch/arm64/boot/Image}/System.map text queue
+# A symbol's offset from _text, as the host kernel's own symbols give it.
+image_offset() {
+	local map=${kernel%/arch/arm64/boot/Image}/System.map text sym
 	text=$(awk '$3 == "_text" { print $1 }' "$map" 2>/dev/null)
-	queue=$(awk '$3 == "__kvm_nvhe_its_queue" { print $1 }' "$map" 2>/dev/null)
-	[ -n "$text" ] && [ -n "$queue" ] && printf '0x%x\n' $((0x$queue - 0x$text))
+	sym=$(awk -v s="$1" '$3 == s { print $1 }' "$map" 2>/dev/null)
+	[ -n "$text" ] && [ -n "$sym" ] && printf '0x%x\n' $((0x$sym - 0x$text))
 }
+# The attacks aim at the hypervisor's .rodata, which EL2 never writes (its
+# checksum cannot change on its own), and at its real ITS queue. The
+# hwrng's fill thread stops first: an MSI that comes while the ITS is off
+# is lost, and virtio-rng would wait for it forever.
 scenario_its() {
-	local debugfs=cat:/sys/kernel/debug/kvm/protected_mmio queue
-	queue=$(its_queue_offset) || { notok "$1/its: no __kvm_nvhe_its_queue in System.map"; return; }
+	local debugfs=cat:/sys/kernel/debug/kvm/protected_mmio queue rodata
+	queue=$(image_offset __kvm_nvhe_its_queue) &&
+		rodata=$(image_offset __hyp_rodata_start) ||
+		{ notok "$1/its: no __kvm_nvhe_its_queue or __hyp_rodata_start in System.map"; return; }
 	QEMU_EXTRA="-device virtio-rng-pci" boot "$1" its "$overlay_its" protected \
-		"$its_plan,$debugfs,devread:/dev/hwrng:4096,$debugfs,cat:/proc/interrupts,write:/proc/irq/17/smp_affinity_list:0,devread:/dev/hwrng:4096,cat:/proc/interrupts,$debugfs,itsmapd:0x8080000:hyp,itsmapd:0x8080000:own,itsrewrite:0x8080000,denyq:0x8080080,denyq:0x8080100,itscbaser:0x8080000,denyimage:$queue,devread:/dev/hwrng:4096,$debugfs" || return
+		"$its_plan,$debugfs,devread:/dev/hwrng:4096,$debugfs,cat:/proc/interrupts,write:/proc/irq/17/smp_affinity_list:0,devread:/dev/hwrng:4096,cat:/proc/interrupts,$debugfs,write:/sys/class/misc/hw_random/rng_quality:00,itsmapd:0x8080000:$rodata,itsmapd:0x8080000:own,itsrewrite:0x8080000:$rodata,denyq:0x8080080,denyq:0x8080100,itscbaser:0x8080000,itsbaser:0x8080000,denyimage:$queue,devread:/dev/hwrng:4096,$debugfs" || return
 	check "$1/its: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/its: boot log names the ITS and its handler" \
 		in_log 'protected MMIO: \[0x8080000-0x809ffff\] 128 KiB from /intc@8000000/its@8080000 reg\[0\], mediated by the EL2 handler gic-v3-its$'
@@ -520,8 +526,8 @@ scenario_its() {
 	check "$1/its: the driver moves the vector to CPU 0 through EL2" its_driver_moves
 	check "$1/its: no kernel oops" not_in_log 'Internal error|Unable to handle kernel'
 	check "$1/its: no ITS command timed out" not_in_log 'ITS queue timeout|ITS cmd .* failed'
-	check "$1/its: debugfs counts the driver's accesses performed and 4 refusals" \
-		in_log '^PKVMTEST \| 0x0000000008080000-0x000000000809ffff +128 KiB /intc@8000000/its@8080000 reg\[0\] mediated by gic-v3-its, performed [1-9][0-9]* denied 4$'
+	check "$1/its: debugfs counts the driver's accesses performed and 5 refusals" \
+		in_log '^PKVMTEST \| 0x0000000008080000-0x000000000809ffff +128 KiB /intc@8000000/its@8080000 reg\[0\] mediated by gic-v3-its, performed [1-9][0-9]* denied 5$'
 }
 
 # A mediated region may not overlap a denied one: no access can be both.

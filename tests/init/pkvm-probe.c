@@ -57,14 +57,16 @@
  *   devread:PATH:N read N bytes (at most 4096) from a device: all must come,
  *		 and not all alike (a data test of a driver)
  *   write:PATH:TEXT write TEXT to a file (a sysfs or procfs knob)
- *   itsmapd:BASE:WHERE a hostile MAPD, its ITT in "hyp" or "own" memory,
- *		 and a MAPTI, queued to the GICv3 ITS at BASE through /dev/mem;
- *		 "hyp" memory must be unchanged at EL2, "own" written
- *   itsrewrite:BASE a MAPD, ITT in our memory, rewritten in the host's
- *		 queue to name the hypervisor's once CWRITER is past it: the
- *		 ITS must run it as it was
+ *   itsmapd:BASE:WHERE a hostile MAPD, its ITT in "own" memory or in the
+ *		 hypervisor's, at offset WHERE into the kernel image, and a
+ *		 MAPTI, queued to the GICv3 ITS at BASE through /dev/mem; the
+ *		 hypervisor's memory must be unchanged at EL2, ours written
+ *   itsrewrite:BASE:OFF a MAPD, ITT in our memory, rewritten in the host's
+ *		 queue to name the hypervisor's (OFF into the kernel image) once
+ *		 CWRITER is past it: the ITS must run it as checked
  *   itscbaser:BASE turn the ITS at BASE off, aim GITS_CBASER at the
  *		 hypervisor's memory (must be denied), turn the ITS on again
+ *   itsbaser:BASE the same with GITS_BASER0
  *   denyimage:OFF a 64-bit write at OFF into the kernel image (from _text),
  *		 in the hypervisor's memory: denied, and unchanged at EL2
  *   itstime:BASE time a lap of SYNCs posted one by one to the ITS at BASE
@@ -163,6 +165,7 @@ enum access_kind {
 	ACCESS_READ_BYTE,	/* ldrb */
 	ACCESS_READ_PAIR,	/* ldp w, w: no syndrome (ISV = 0) */
 	ACCESS_WRITE64,		/* str xzr */
+	ACCESS_WRITE64_ONES,	/* str of all ones: a write to memory shows */
 };
 
 static int try_access(uint64_t addr, int write, uint32_t *val)
@@ -187,6 +190,9 @@ static int try_access(uint64_t addr, int write, uint32_t *val)
 			break;
 		case ACCESS_WRITE64:
 			*(volatile uint64_t *)p = 0;
+			break;
+		case ACCESS_WRITE64_ONES:
+			*(volatile uint64_t *)p = ~0ULL;
 			break;
 		case ACCESS_READ_BYTE:
 			*val = *(volatile uint8_t *)p;
@@ -837,6 +843,7 @@ static uint64_t own_page_phys(void)
 #define GITS_CBASER		0x80
 #define GITS_CWRITER		0x88
 #define GITS_CREADR		0x90
+#define GITS_BASER0		0x100
 #define GITS_CTLR_ENABLED	1U
 #define GITS_CTLR_QUIESCENT	(1U << 31)
 #define GITS_OFFSET		0xfffe0ULL
@@ -1012,19 +1019,19 @@ static void el2_sum_after(const char *step, uint64_t phys, uint32_t before)
 /*
  * A hostile host's commands to the GICv3 ITS at @base, put in the host's
  * queue at the host's CWRITER: MAPD of an unused device ID whose ITT is
- * @where ("hyp": the hypervisor's memory; "own": a page of ours), then a
- * MAPTI, which has the ITS write the event's entry into that ITT. The ITS
- * must run past both either way (CREADR catches up). The hypervisor
- * refuses one MAPD and counts it, and the page is as it was; it forwards
- * the other, and the ITS writes our page, which shows that the attempt
- * on the hypervisor's page would have been seen. That device is then
- * unmapped.
+ * @where ("own": a page of ours; otherwise an offset into the kernel image
+ * of the hypervisor's memory), then a MAPTI, which has the ITS write the
+ * event's entry into that ITT. The ITS must run past both either way
+ * (CREADR catches up). The hypervisor refuses one MAPD and counts it, and
+ * its page is as it was; it forwards the other, and the ITS writes our
+ * page, which shows that the attempt on the hypervisor's page would have
+ * been seen. That device is then unmapped.
  */
 static void step_itsmapd(uint64_t base, const char *where)
 {
 	int own = !strcmp(where, "own");
 	uint64_t itt = own ? own_page_phys() :
-		       !strcmp(where, "hyp") ? hyp_memory_base() : 0;
+		       kernel_image_phys(strtoull(where, NULL, 0));
 	uint32_t before = 0;
 	struct its its;
 	int ok;
@@ -1050,7 +1057,7 @@ static void step_itsmapd(uint64_t base, const char *where)
 	}
 	ok = !its_finish_lap(&its) && ok;
 	report(ok, "itsmapd: MAPD with its ITT at 0x%" PRIx64 " (%s memory), and MAPTI, run past by the ITS",
-	       itt, where);
+	       itt, own ? "own" : "hyp");
 	if (own)
 		report(own_page_ite_written(), "itsmapd: the ITS wrote the event's entry into our ITT");
 	else
@@ -1061,16 +1068,17 @@ out:
 
 /*
  * A command the host rewrites once CWRITER has moved past it: the ITS must
- * run it as the hypervisor checked it. QEMU's ITS runs commands inside
- * the CWRITER write, so the ITS is turned off first, and the commands wait
- * for it to be turned on again: MAPD of the spare device with its ITT in
- * our page, and a MAPTI. Then the host's copy of the MAPD is made to name
- * the hypervisor's memory instead, and the ITS turned on. The ITS must
- * write our page, and the hypervisor's must be as it was.
+ * run it as the hypervisor checked it, not as rewritten. QEMU's ITS runs
+ * commands inside the CWRITER write, so the ITS is turned off first, and
+ * the commands wait for it to be turned on again: MAPD of the spare device
+ * with its ITT in our page, and a MAPTI. Then the host's copy of the MAPD
+ * is made to name the hypervisor's memory instead, at @offset into the
+ * kernel image, and the ITS turned on. The ITS must write our page, and
+ * the hypervisor's must be as it was.
  */
-static void step_itsrewrite(uint64_t base)
+static void step_itsrewrite(uint64_t base, uint64_t offset)
 {
-	uint64_t own = own_page_phys(), hyp = hyp_memory_base(), slot;
+	uint64_t own = own_page_phys(), hyp = kernel_image_phys(offset), slot;
 	uint32_t before = 0, ctlr = 0;
 	struct its its;
 	int ok;
@@ -1107,45 +1115,45 @@ out:
 }
 
 /*
- * A hostile host aims GITS_CBASER at the hypervisor's memory, on an ITS it
- * has turned off (as it must, for the write to mean anything): the write
- * must abort, and the ITS, turned on again, must go on as before.
+ * A hostile host aims GITS_CBASER (@reg GITS_CBASER, step @step) or
+ * GITS_BASER0 at the hypervisor's memory, on an ITS it has turned off (as
+ * it must, for the write to mean anything): the write must abort, and the
+ * ITS, turned on again, must go on as before.
  */
-static void step_itscbaser(uint64_t base)
+static void step_itsbase(uint64_t base, unsigned int reg, const char *step)
 {
+	const char *name = reg == GITS_CBASER ? "GITS_CBASER" : "GITS_BASER0";
 	uint64_t hyp = hyp_memory_base();
-	uint32_t before = 0, ctlr = 0;
+	uint32_t ctlr = 0;
 	struct its its;
 	int ret, stopped;
 
 	if (!hyp) {
-		report(0, "itscbaser: no address for the hypervisor's memory");
+		report(0, "%s: no address for the hypervisor's memory", step);
 		return;
 	}
-	if (its_map(&its, base, "itscbaser"))
+	if (its_map(&its, base, step))
 		return;
-	if (el2_sum_before("itscbaser", hyp, &before))
-		goto out;
 	stopped = !its_stop(&its, &ctlr);
 
 	fault_addr = 0;
 	fault_signo = 0;
 	fault_code = 0;
 	if (sigsetjmp(probe_env, 1) == 0) {
-		/* Valid, 16 pages of 4 KiB, at the hypervisor's memory. */
-		*(volatile uint64_t *)(its.regs + GITS_CBASER) = 1ULL << 63 | hyp | 15;
+		/* Valid, at the hypervisor's memory: 16 pages of 4 KiB, or 1. */
+		*(volatile uint64_t *)(its.regs + reg) =
+			1ULL << 63 | hyp | (reg == GITS_CBASER ? 15 : 0);
 		ret = 0;
 	} else {
-		ret = fault_addr == (uintptr_t)(its.regs + GITS_CBASER) &&
+		ret = fault_addr == (uintptr_t)(its.regs + reg) &&
 		      fault_signo == SIGSEGV && fault_code == SEGV_ACCERR ? 1 : -1;
 	}
 	its_write32(&its, GITS_CTLR, ctlr);
 	report(ret == 1 && stopped,
-	       "itscbaser: GITS_CBASER at 0x%" PRIx64 " (hyp memory), ITS off, denied with SIGSEGV (SEGV_ACCERR)%s",
-	       hyp, ret == 0 ? " (but it completed)" : ret < 0 ? " (wrong signal, address or code)" :
+	       "%s: %s at 0x%" PRIx64 " (hyp memory), ITS off, denied with SIGSEGV (SEGV_ACCERR)%s",
+	       step, name, hyp, ret == 0 ? " (but it completed)" :
+	       ret < 0 ? " (wrong signal, address or code)" :
 	       !stopped ? " (but the ITS did not stop)" : "");
-	el2_sum_after("itscbaser", hyp, before);
-out:
 	its_unmap(&its);
 }
 
@@ -1202,7 +1210,7 @@ static void step_denyimage(uint64_t offset)
 	}
 	if (el2_sum_before("denyimage", phys, &before))
 		return;
-	ret = try_access(phys, ACCESS_WRITE64, &val);
+	ret = try_access(phys, ACCESS_WRITE64_ONES, &val);
 	report(ret == 1, "denyimage: 64-bit write to 0x%" PRIx64 " (_text + 0x%" PRIx64 ") denied with SIGSEGV (SEGV_ACCERR)%s",
 	       phys, offset, ret == 0 ? " (but it completed)" :
 	       ret < 0 ? " (mapping failed, or wrong signal, address or code)" : "");
@@ -1309,11 +1317,16 @@ static void run_plan(char *plan)
 		} else if (!strcmp(step, "denyq") && arg) {
 			step_deny(strtoull(arg, NULL, 0), ACCESS_WRITE64);
 		} else if (!strcmp(step, "itscbaser") && arg) {
-			step_itscbaser(strtoull(arg, NULL, 0));
+			step_itsbase(strtoull(arg, NULL, 0), GITS_CBASER, step);
+		} else if (!strcmp(step, "itsbaser") && arg) {
+			step_itsbase(strtoull(arg, NULL, 0), GITS_BASER0, step);
 		} else if (!strcmp(step, "itstime") && arg) {
 			step_itstime(strtoull(arg, NULL, 0));
-		} else if (!strcmp(step, "itsrewrite") && arg) {
-			step_itsrewrite(strtoull(arg, NULL, 0));
+		} else if (!strcmp(step, "itsrewrite") && arg && strchr(arg, ':')) {
+			char *offset = strchr(arg, ':');
+
+			*offset++ = '\0';
+			step_itsrewrite(strtoull(arg, NULL, 0), strtoull(offset, NULL, 0));
 		} else if (!strcmp(step, "denyimage") && arg) {
 			step_denyimage(strtoull(arg, NULL, 0));
 		} else if (!strcmp(step, "itsmapd") && arg && strchr(arg, ':')) {
