@@ -44,30 +44,40 @@ CASES = {
 }
 
 
-def dtb_for(case, regions):
+def virt_dtb(name, extra):
+    """QEMU virt's own tree for CPU (dumped once), with @extra, as OUT/name.dtb."""
     base = os.path.join(OUT, 'virt-%s.dts' % CPU)
     if not os.path.exists(base):
         subprocess.run([os.path.join(TOP, 'scripts', 'dump-dtb.sh'), CPU, base],
                        check=True)
-    nodes = ' '.join(node('bench%d' % i, b, s) for i, (b, s) in enumerate(regions))
-    src = open(base).read() + '\n/ { /delete-node/ flash@0; %s };\n' % nodes
-    out = os.path.join(OUT, '%s.dtb' % case)
+    out = os.path.join(OUT, '%s.dtb' % name)
     subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', out, '-'],
-                   input=src.encode(), check=True)
+                   input=(open(base).read() + extra).encode(), check=True)
     return out
 
 
-def boot(name, dtb, per_page):
-    args = ['rdinit=/init', 'kvm-arm.mode=protected',
-            'pkvmtest=cat:/sys/kernel/debug/kvm/protected_mmio']
-    if per_page:
-        args.append('kvm-arm.protected_mmio_per_page')
-    env = dict(os.environ, QEMU_EXTRA='-icount shift=0')
-    res = subprocess.run([os.path.join(TOP, 'scripts', 'qemu.sh'), '-k', KERNEL,
-                          '-c', CPU, '-d', dtb, '-i', INITRD, '-t', '300', '--'] + args,
+def boot_icount(name, kernel, dtb, args, qemu_extra=''):
+    """Boot in protected mode under -icount shift=0; the log, kept in OUT/name.log."""
+    env = dict(os.environ, QEMU_EXTRA=('-icount shift=0 ' + qemu_extra).strip())
+    res = subprocess.run([os.path.join(TOP, 'scripts', 'qemu.sh'), '-k', kernel,
+                          '-c', CPU, '-d', dtb, '-i', INITRD, '-t', '300', '--',
+                          'rdinit=/init', 'kvm-arm.mode=protected'] + args,
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = res.stdout.decode(errors='replace').replace('\r', '')
     open(os.path.join(OUT, name + '.log'), 'w').write(log)
+    return log
+
+
+def dtb_for(case, regions):
+    nodes = ' '.join(node('bench%d' % i, b, s) for i, (b, s) in enumerate(regions))
+    return virt_dtb(case, '\n/ { /delete-node/ flash@0; %s };\n' % nodes)
+
+
+def boot(name, dtb, per_page):
+    args = ['pkvmtest=cat:/sys/kernel/debug/kvm/protected_mmio']
+    if per_page:
+        args.append('kvm-arm.protected_mmio_per_page')
+    log = boot_icount(name, KERNEL, dtb, args)
     fig = {}
     # What the hyp reservation grows by: the budget discovery logs.
     m = re.search(r'protected MMIO: \d+ regions, \d+ pages, page tables: (\d+) hyp stage-1 \+ (\d+) host stage-2 pages', log)
@@ -130,24 +140,11 @@ def mediation():
     skipped), both with the generic counter, which under -icount shift=0
     follows instructions.
     """
-    base = os.path.join(OUT, 'virt-%s.dts' % CPU)
-    if not os.path.exists(base):
-        subprocess.run([os.path.join(TOP, 'scripts', 'dump-dtb.sh'), CPU, base],
-                       check=True)
-    src = open(base).read() + ('\n&{/pl031@9010000} { compatible = '
-                               '"pkvm,protected-mmio-selftest"; pkvm,protected-mmio; };\n')
-    dtb = os.path.join(OUT, 'mediated.dtb')
-    subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', dtb, '-'],
-                   input=src.encode(), check=True)
-    args = ['rdinit=/init', 'kvm-arm.mode=protected',
-            'pkvmtest=timeread:0x9030fe0:%d,timeread:0x9010fe0:%d,'
-            'cat:/sys/kernel/debug/kvm/protected_mmio' % (NREADS, NREADS)]
-    env = dict(os.environ, QEMU_EXTRA='-icount shift=0')
-    res = subprocess.run([os.path.join(TOP, 'scripts', 'qemu.sh'), '-k', KERNEL,
-                          '-c', CPU, '-d', dtb, '-i', INITRD, '-t', '300', '--'] + args,
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    log = res.stdout.decode(errors='replace').replace('\r', '')
-    open(os.path.join(OUT, 'mediated.log'), 'w').write(log)
+    dtb = virt_dtb('mediated', '\n&{/pl031@9010000} { compatible = '
+                   '"pkvm,protected-mmio-selftest"; pkvm,protected-mmio; };\n')
+    log = boot_icount('mediated', KERNEL, dtb,
+                      ['pkvmtest=timeread:0x9030fe0:%d,timeread:0x9010fe0:%d,'
+                       'cat:/sys/kernel/debug/kvm/protected_mmio' % (NREADS, NREADS)])
     reads = dict((int(a, 16), (int(n), int(t), v)) for a, n, t, v in re.findall(
         r'PKVMTEST timeread 0x([0-9a-f]+): (\d+) reads, (\d+) ticks, value (0x[0-9a-f]+)', log))
     hz = re.search(r'counter (\d+) Hz', log)
@@ -185,26 +182,13 @@ ITS_BASE = 0x8080000
 
 def its_boot(name, tagged):
     """One boot of the ITS kernel with virtio-rng-pci, the ITS tagged or not."""
-    base = os.path.join(OUT, 'virt-%s.dts' % CPU)
-    if not os.path.exists(base):
-        subprocess.run([os.path.join(TOP, 'scripts', 'dump-dtb.sh'), CPU, base],
-                       check=True)
-    src = open(base).read()
-    if tagged:
-        src += '\n&{/intc@8000000/its@8080000} { pkvm,protected-mmio; };\n'
-    dtb = os.path.join(OUT, '%s.dtb' % name)
-    subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', dtb, '-'],
-                   input=src.encode(), check=True)
+    dtb = virt_dtb(name, '\n&{/intc@8000000/its@8080000} { pkvm,protected-mmio; };\n'
+                   if tagged else '')
     debugfs = 'cat:/sys/kernel/debug/kvm/protected_mmio'
-    args = ['rdinit=/init', 'kvm-arm.mode=protected',
-            'pkvmtest=itstime:0x%x,cat:/proc/interrupts,%s,devread:/dev/hwrng:4096,'
-            'cat:/proc/interrupts,%s' % (ITS_BASE, debugfs, debugfs)]
-    env = dict(os.environ, QEMU_EXTRA='-icount shift=0 -device virtio-rng-pci')
-    res = subprocess.run([os.path.join(TOP, 'scripts', 'qemu.sh'), '-k', ITS_KERNEL,
-                          '-c', CPU, '-d', dtb, '-i', INITRD, '-t', '300', '--'] + args,
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    log = res.stdout.decode(errors='replace').replace('\r', '')
-    open(os.path.join(OUT, '%s.log' % name), 'w').write(log)
+    log = boot_icount(name, ITS_KERNEL, dtb,
+                      ['pkvmtest=itstime:0x%x,cat:/proc/interrupts,%s,devread:/dev/hwrng:4096,'
+                       'cat:/proc/interrupts,%s' % (ITS_BASE, debugfs, debugfs)],
+                      '-device virtio-rng-pci')
     lap = re.search(r'PKVMTEST itstime 0x[0-9a-f]+: (\d+) commands, (\d+) ticks, (\d+) polls', log)
     hz = re.search(r'counter (\d+) Hz', log)
     msis = [int(a) + int(b) for a, b in re.findall(
