@@ -509,15 +509,17 @@ image_offset() {
 }
 # The attacks aim at the hypervisor's .rodata, which EL2 never writes (its
 # checksum cannot change on its own), and at its real ITS queue. The
-# hwrng's fill thread stops first: an MSI that comes while the ITS is off
-# is lost, and virtio-rng would wait for it forever.
+# hwrng core's fill thread stops first (rng_current "none", which
+# kthread_stop()s it; the quality knob does not in 7.2): an MSI that
+# comes while the ITS is off is lost, and virtio-rng would wait for it
+# forever. virtio_rng.0 is current again for the last read.
 scenario_its() {
 	local debugfs=cat:/sys/kernel/debug/kvm/protected_mmio queue rodata
 	queue=$(image_offset __kvm_nvhe_its_queue) &&
 		rodata=$(image_offset __hyp_rodata_start) ||
 		{ notok "$1/its: no __kvm_nvhe_its_queue or __hyp_rodata_start in System.map"; return; }
 	QEMU_EXTRA="-device virtio-rng-pci" boot "$1" its "$overlay_its" protected \
-		"$its_plan,$debugfs,devread:/dev/hwrng:4096,$debugfs,cat:/proc/interrupts,write:/proc/irq/17/smp_affinity_list:0,devread:/dev/hwrng:4096,cat:/proc/interrupts,$debugfs,write:/sys/class/misc/hw_random/rng_quality:00,itsmapd:0x8080000:$rodata,itsmapd:0x8080000:own,itsrewrite:0x8080000:$rodata,denyq:0x8080080,denyq:0x8080100,itscbaser:0x8080000,itsbaser:0x8080000,denyimage:$queue,devread:/dev/hwrng:4096,$debugfs" || return
+		"$its_plan,$debugfs,devread:/dev/hwrng:4096,$debugfs,cat:/proc/interrupts,write:/proc/irq/17/smp_affinity_list:0,devread:/dev/hwrng:4096,cat:/proc/interrupts,$debugfs,write:/sys/class/misc/hw_random/rng_current:none,itsmapd:0x8080000:$rodata,itsmapd:0x8080000:own,itsrewrite:0x8080000:$rodata,denyq:0x8080080,denyq:0x8080100,itscbaser:0x8080000,itsbaser:0x8080000,denyimage:$queue,write:/sys/class/misc/hw_random/rng_current:virtio_rng.0,devread:/dev/hwrng:4096,$debugfs" || return
 	check "$1/its: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/its: boot log names the ITS and its handler" \
 		in_log 'protected MMIO: \[0x8080000-0x809ffff\] 128 KiB from /intc@8000000/its@8080000 reg\[0\], mediated by the EL2 handler gic-v3-its$'
