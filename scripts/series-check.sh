@@ -11,13 +11,14 @@
 #    so that the base itself costs only cache hits;
 #  - build arch/arm64/kvm/, where every source file of the series lives,
 #    in a second output directory with W=1 (on what the patch makes
-#    recompile), then run sparse on the C files of the series that the
-#    patch changes, or that include a header it changes: neither may say
-#    anything about the files the patch touches or about ours. Sparse sees
-#    the lines a patch adds to a header through those C files. It no longer
-#    runs on upstream's files that merely include such a header (that cost
-#    most of the check), so a finding that shows only where an upstream
-#    file uses a new macro or inline goes unseen.
+#    recompile), then run sparse on the C files of the series that this
+#    build recompiled (the patch changed them, a header they include, or
+#    a Kconfig symbol): neither may say anything about the files the patch
+#    touches or about ours. Sparse sees the lines a patch adds to a header
+#    through those C files. It no longer runs on upstream's files that
+#    merely include such a header (that cost most of the check), so a
+#    finding that shows only where an upstream file uses a new macro or
+#    inline goes unseen.
 # At the end the tree must be byte-identical to build/src/linux, the one
 # 'make kernel' builds.
 #
@@ -138,22 +139,17 @@ kmake() { # kmake OUTDIR ARGS...: as scripts/build-kernel.sh does
 	make -s -C "$src" O="$o" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
 		CC="ccache aarch64-linux-gnu-gcc" "$@"
 }
-# Sparse (C=1 when $1 is 1) on the series' C files that the step changes
-# or whose objects depend on a header it changes (kbuild's .cmd files list
-# the headers): those objects go, so that kbuild compiles them again (ccache
-# hits) and runs the checker.
+# Sparse (C=1 when $1 is 1) on the series' C files whose objects the W=1
+# build just wrote (newer than $work/w1.stamp): those objects go, so that
+# kbuild compiles them again (ccache hits) and runs the checker.
 sparse_ours() {
-	local series_c step_c headers f o
+	local series_c f o
 	[ "$1" = 1 ] || return 0
-	series_c=$(git -C "$src" diff --name-only pkvm-mmio-base HEAD -- 'arch/arm64/kvm/*.c') &&
-		step_c=$(git -C "$src" diff --name-only HEAD^ HEAD -- '*.c') &&
-		headers=$(git -C "$src" diff --name-only HEAD^ HEAD -- '*.h') || return 1
+	series_c=$(git -C "$src" diff --name-only pkvm-mmio-base HEAD -- 'arch/arm64/kvm/*.c') ||
+		return 1
 	for f in $series_c; do
 		for o in "$wout/${f%.c}.o" "$wout/${f%.c}.nvhe.o"; do
-			[ -f "$o" ] || continue
-			if grep -qxF "$f" <<<"$step_c" ||
-				{ [ -n "$headers" ] &&
-				  grep -qF "$headers" "$(dirname "$o")/.$(basename "$o").cmd"; }; then
+			if [ "$o" -nt "$work/w1.stamp" ]; then
 				rm -f "$o"
 			fi
 		done
@@ -174,7 +170,7 @@ build_step() { # build_step NAME [C]: both builds; 1 iff the kernel failed
 	mkdir -p "$wout"
 	cmp -s "$out/.config" "$wout/.config" || cp "$out/.config" "$wout/.config"
 	t=$SECONDS
-	if kmake "$wout" olddefconfig >/dev/null &&
+	if kmake "$wout" olddefconfig >/dev/null && touch "$work/w1.stamp" &&
 		kmake "$wout" -j"$(nproc)" W=1 arch/arm64/kvm/ >"$work/w1.log" 2>&1 &&
 		sparse_ours "${2:-0}" &&
 		! grep -q 'specified, but .* is not available' "$work/w1.log"; then
