@@ -773,7 +773,26 @@ static void pkvm_its_take_over(unsigned int region)
 	its->state = ITS_TAKEN;
 }
 
+static bool its_mem_has(const void *mem, size_t size, phys_addr_t addr)
+{
+	phys_addr_t start = __hyp_pa(mem);
+
+	return addr >= start && addr - start < size;
+}
+
+/* Whether @addr is in the hypervisor's queue or tables for this ITS. */
+static bool pkvm_its_holds(unsigned int region, phys_addr_t addr)
+{
+	const struct pkvm_its *its = its_of_region[region];
+
+	if (!its)
+		return false;
+	return its_mem_has(its_queue[its_index(its)], ITS_QUEUE_SIZE, addr) ||
+	       its_mem_has(its_tables[its_index(its)], sizeof(its_tables[0]), addr);
+}
+
 const struct pkvm_mmio_handler pkvm_mmio_its_handler = {
 	.take_over = pkvm_its_take_over,
 	.access	= pkvm_its_access,
+	.holds	= pkvm_its_holds,
 };
