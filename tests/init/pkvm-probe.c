@@ -152,12 +152,6 @@ static volatile uint32_t *map_phys(uint64_t addr, void **base)
 	return (volatile uint32_t *)((char *)p + (addr - page));
 }
 
-/*
- * One access in a fresh sigsetjmp frame. Returns 0 when it completed,
- * 1 when it raised SIGSEGV at the expected address with SEGV_ACCERR (what
- * arm64 Linux sends a task for an abort pKVM injects after a host stage-2
- * fault, see do_page_fault()), -1 otherwise.
- */
 /* How try_access() touches the address: what a mediated region must decode. */
 enum access_kind {
 	ACCESS_READ,		/* ldr w: a 32-bit load the syndrome describes */
@@ -168,6 +162,12 @@ enum access_kind {
 	ACCESS_WRITE64_ONES,	/* str of all ones: a write to memory shows */
 };
 
+/*
+ * One access in a fresh sigsetjmp frame. Returns 0 when it completed,
+ * 1 when it raised SIGSEGV at the expected address with SEGV_ACCERR (what
+ * arm64 Linux sends a task for an abort pKVM injects after a host stage-2
+ * fault, see do_page_fault()), -1 otherwise.
+ */
 static int try_access(uint64_t addr, int write, uint32_t *val)
 {
 	volatile uint32_t *p;
@@ -234,7 +234,12 @@ static void step_readval(uint64_t addr, uint32_t want)
 	       addr, val, want, ret ? " (but it faulted)" : "");
 }
 
-static void step_deny(uint64_t addr, int write)
+/*
+ * An access at @addr that must be denied: try_access() returned @ret.
+ * @prefix and @where, either may be empty, say more than the address.
+ */
+static void report_denied(int ret, const char *prefix, int kind, uint64_t addr,
+			  const char *where)
 {
 	static const char *const what[] = {
 		[ACCESS_READ] = "read",
@@ -242,14 +247,20 @@ static void step_deny(uint64_t addr, int write)
 		[ACCESS_READ_BYTE] = "byte read",
 		[ACCESS_READ_PAIR] = "pair read (ldp)",
 		[ACCESS_WRITE64] = "64-bit write",
+		[ACCESS_WRITE64_ONES] = "64-bit write of all ones",
 	};
-	uint32_t val = 0;
-	int ret = try_access(addr, write, &val);
 
-	report(ret == 1, "%s 0x%" PRIx64 " denied with SIGSEGV (SEGV_ACCERR)%s",
-	       what[write], addr,
+	report(ret == 1, "%s%s 0x%" PRIx64 "%s denied with SIGSEGV (SEGV_ACCERR)%s",
+	       prefix, what[kind], addr, where,
 	       ret == 0 ? " (but it completed)" :
 	       ret < 0 ? " (mapping failed, or wrong signal, address or code)" : "");
+}
+
+static void step_deny(uint64_t addr, int write)
+{
+	uint32_t val = 0;
+
+	report_denied(try_access(addr, write, &val), "", write, addr, "");
 }
 
 /*
@@ -1202,6 +1213,7 @@ static void step_denyimage(uint64_t offset)
 {
 	uint64_t phys = kernel_image_phys(offset);
 	uint32_t before = 0, val;
+	char where[48];
 	int ret;
 
 	if (!phys) {
@@ -1211,9 +1223,8 @@ static void step_denyimage(uint64_t offset)
 	if (el2_sum_before("denyimage", phys, &before))
 		return;
 	ret = try_access(phys, ACCESS_WRITE64_ONES, &val);
-	report(ret == 1, "denyimage: 64-bit write to 0x%" PRIx64 " (_text + 0x%" PRIx64 ") denied with SIGSEGV (SEGV_ACCERR)%s",
-	       phys, offset, ret == 0 ? " (but it completed)" :
-	       ret < 0 ? " (mapping failed, or wrong signal, address or code)" : "");
+	snprintf(where, sizeof(where), " (_text + 0x%" PRIx64 ")", offset);
+	report_denied(ret, "denyimage: ", ACCESS_WRITE64_ONES, phys, where);
 	el2_sum_after("denyimage", phys, before);
 }
 
