@@ -469,13 +469,27 @@ scenario_msi() {
 #   refused, and so is either aimed at the hypervisor's memory once the
 #   task has turned the ITS off; turned on again, it still delivers
 #   virtio-rng's MSIs;
-# - a write to the ITS's real queue, in the hypervisor's .bss: the host
-#   stage-2 denies it, as any hypervisor page, and EL2 counts it with the
-#   ITS's refusals.
+# - a write to the ITS's real queue (its first and last 8 bytes) and to
+#   its tables, in the hypervisor's .bss: the host stage-2 denies each, as
+#   any hypervisor page, and EL2 counts each with the ITS's refusals. A
+#   write to the hypervisor's .rodata is denied too, and not counted: it
+#   is not the ITS's memory.
 # Around each attempt the ITS or the host would write, the hypervisor's
 # checksum of the page aimed at must not change.
 its_performed() { # the ITS's performed count, each time debugfs was read
 	sed -n 's/^PKVMTEST | .* \/intc@8000000\/its@8080000 reg\[0\] mediated by gic-v3-its, performed \([0-9]*\) denied [0-9]*$/\1/p' "$log"
+}
+its_denied() { # ... and its denied count
+	sed -n 's/^PKVMTEST | .* \/intc@8000000\/its@8080000 reg\[0\] mediated by gic-v3-its, performed [0-9]* denied \([0-9]*\)$/\1/p' "$log"
+}
+# The denied counts of the last 5 reads of debugfs: before the writes to
+# the hypervisor's memory, after the one to the queue, after the queue's
+# end and the tables, after .rodata, and after the last read of hwrng.
+its_hyp_writes_counted() {
+	local counts
+	counts=$(its_denied | tail -n 5 | tr '\n' ' ')
+	echo "# ITS denied counts around the writes to hypervisor memory: $counts"
+	[ "$counts" = "5 6 8 8 8 " ]
 }
 # LPIs come from the device to the ITS, never through the host stage-2: a
 # second read of 4096 random bytes takes more MSIs, and EL2 performs no
@@ -514,12 +528,13 @@ image_offset() {
 # comes while the ITS is off is lost, and virtio-rng would wait for it
 # forever. virtio_rng.0 is current again for the last read.
 scenario_its() {
-	local debugfs=cat:/sys/kernel/debug/kvm/protected_mmio queue rodata
+	local debugfs=cat:/sys/kernel/debug/kvm/protected_mmio queue tables rodata
 	queue=$(image_offset __kvm_nvhe_its_queue) &&
+		tables=$(image_offset __kvm_nvhe_its_tables) &&
 		rodata=$(image_offset __hyp_rodata_start) ||
-		{ notok "$1/its: no __kvm_nvhe_its_queue or __hyp_rodata_start in System.map"; return; }
+		{ notok "$1/its: no __kvm_nvhe_its_queue, __kvm_nvhe_its_tables or __hyp_rodata_start in System.map"; return; }
 	QEMU_EXTRA="-device virtio-rng-pci" boot "$1" its "$overlay_its" protected \
-		"$its_plan,$debugfs,devread:/dev/hwrng:4096,$debugfs,cat:/proc/interrupts,write:/proc/irq/17/smp_affinity_list:0,devread:/dev/hwrng:4096,cat:/proc/interrupts,$debugfs,write:/sys/class/misc/hw_random/rng_current:none,itsmapd:0x8080000:$rodata,itsmapd:0x8080000:own,itsrewrite:0x8080000:$rodata,denyq:0x8080080,denyq:0x8080100,itscbaser:0x8080000,itsbaser:0x8080000,$debugfs,denyimage:$queue,write:/sys/class/misc/hw_random/rng_current:virtio_rng.0,devread:/dev/hwrng:4096,$debugfs" || return
+		"$its_plan,$debugfs,devread:/dev/hwrng:4096,$debugfs,cat:/proc/interrupts,write:/proc/irq/17/smp_affinity_list:0,devread:/dev/hwrng:4096,cat:/proc/interrupts,$debugfs,write:/sys/class/misc/hw_random/rng_current:none,itsmapd:0x8080000:$rodata,itsmapd:0x8080000:own,itsrewrite:0x8080000:$rodata,denyq:0x8080080,denyq:0x8080100,itscbaser:0x8080000,itsbaser:0x8080000,$debugfs,denyimage:$queue,$debugfs,denyimage:$((queue + 0xfff8)),denyimage:$tables,$debugfs,denyimage:$rodata,$debugfs,write:/sys/class/misc/hw_random/rng_current:virtio_rng.0,devread:/dev/hwrng:4096,$debugfs" || return
 	check "$1/its: pKVM protected mode initialized" pkvm_up "$1"
 	check "$1/its: boot log names the ITS and its handler" \
 		in_log 'protected MMIO: \[0x8080000-0x809ffff\] 128 KiB from /intc@8000000/its@8080000 reg\[0\], mediated by the EL2 handler gic-v3-its$'
@@ -528,10 +543,10 @@ scenario_its() {
 	check "$1/its: the driver moves the vector to CPU 0 through EL2" its_driver_moves
 	check "$1/its: no kernel oops" not_in_log 'Internal error|Unable to handle kernel'
 	check "$1/its: no ITS command timed out" not_in_log 'ITS queue timeout|ITS cmd .* failed'
-	check "$1/its: debugfs counts 5 refusals before the write to the real queue" \
-		in_log '^PKVMTEST \| 0x0000000008080000-0x000000000809ffff +128 KiB /intc@8000000/its@8080000 reg\[0\] mediated by gic-v3-its, performed [1-9][0-9]* denied 5$'
-	check "$1/its: debugfs counts the driver's accesses performed and 6 refusals" \
-		in_log '^PKVMTEST \| 0x0000000008080000-0x000000000809ffff +128 KiB /intc@8000000/its@8080000 reg\[0\] mediated by gic-v3-its, performed [1-9][0-9]* denied 6$'
+	check "$1/its: each write to the ITS's queue or tables counts once, one to .rodata not" \
+		its_hyp_writes_counted
+	check "$1/its: debugfs counts the driver's accesses performed and 8 refusals" \
+		in_log '^PKVMTEST \| 0x0000000008080000-0x000000000809ffff +128 KiB /intc@8000000/its@8080000 reg\[0\] mediated by gic-v3-its, performed [1-9][0-9]* denied 8$'
 }
 
 # A mediated region may not overlap a denied one: no access can be both.

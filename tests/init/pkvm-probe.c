@@ -238,8 +238,8 @@ static void step_readval(uint64_t addr, uint32_t want)
  * An access at @addr that must be denied: try_access() returned @ret.
  * @prefix and @where, either may be empty, say more than the address.
  */
-static void report_denied(int ret, const char *prefix, int kind, uint64_t addr,
-			  const char *where)
+static void report_denied(int ret, const char *prefix, enum access_kind kind,
+			  uint64_t addr, const char *where)
 {
 	static const char *const what[] = {
 		[ACCESS_READ] = "read",

@@ -780,7 +780,10 @@ static bool its_mem_has(const void *mem, size_t size, phys_addr_t addr)
 	return addr >= start && addr - start < size;
 }
 
-/* Whether @addr is in the hypervisor's queue or tables for this ITS. */
+/*
+ * The hypervisor's queue and tables for this ITS, taken over or refused:
+ * the host has no business with either.
+ */
 static bool pkvm_its_holds(unsigned int region, phys_addr_t addr)
 {
 	const struct pkvm_its *its = its_of_region[region];
