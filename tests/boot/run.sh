@@ -476,12 +476,11 @@ scenario_msi() {
 #   is not the ITS's memory.
 # Around each attempt the ITS or the host would write, the hypervisor's
 # checksum of the page aimed at must not change.
-its_performed() { # the ITS's performed count, each time debugfs was read
-	sed -n 's/^PKVMTEST | .* \/intc@8000000\/its@8080000 reg\[0\] mediated by gic-v3-its, performed \([0-9]*\) denied [0-9]*$/\1/p' "$log"
+its_counts() { # the ITS's "performed denied", each time debugfs was read
+	sed -n 's/^PKVMTEST | .* \/intc@8000000\/its@8080000 reg\[0\] mediated by gic-v3-its, performed \([0-9]*\) denied \([0-9]*\)$/\1 \2/p' "$log"
 }
-its_denied() { # ... and its denied count
-	sed -n 's/^PKVMTEST | .* \/intc@8000000\/its@8080000 reg\[0\] mediated by gic-v3-its, performed [0-9]* denied \([0-9]*\)$/\1/p' "$log"
-}
+its_performed() { its_counts | cut -d' ' -f1; }
+its_denied() { its_counts | cut -d' ' -f2; }
 # The denied counts of the last 5 reads of debugfs: before the writes to
 # the hypervisor's memory, after the one to the queue, after the queue's
 # end and the tables, after .rodata, and after the last read of hwrng.
