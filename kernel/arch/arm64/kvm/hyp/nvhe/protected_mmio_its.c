@@ -790,7 +790,7 @@ static bool pkvm_its_holds(unsigned int region, phys_addr_t addr)
 
 	if (!its)
 		return false;
-	return its_mem_has(its_queue[its_index(its)], ITS_QUEUE_SIZE, addr) ||
+	return its_mem_has(its_hyp_queue(its), ITS_QUEUE_SIZE, addr) ||
 	       its_mem_has(its_tables[its_index(its)], sizeof(its_tables[0]), addr);
 }
 
