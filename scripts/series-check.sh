@@ -19,6 +19,8 @@
 #    merely include such a header (that cost most of the check), so a
 #    finding that shows only where an upstream file uses a new macro or
 #    inline goes unseen.
+# The two builds run side by side, from one .config, settled again
+# (olddefconfig) only after a patch that changes a Kconfig file.
 # At the end the tree must be byte-identical to build/src/linux, the one
 # 'make kernel' builds.
 #
@@ -156,26 +158,46 @@ sparse_ours() {
 	done
 	kmake "$wout" -j"$(nproc)" W=1 C=1 CHECK="$check" arch/arm64/kvm/ >>"$work/w1.log" 2>&1
 }
-build_step() { # build_step NAME [C]: both builds; 1 iff the kernel failed
-	local t=$SECONDS
-	if SRC_DIR=$src SERIES_STEP=1 \
+# W=1 (and sparse when $1 is 1) on arch/arm64/kvm/ in $wout, with the
+# test kernel's .config. No olddefconfig: that .config is already settled
+# on this tree, and kbuild syncs its own copy when it is new.
+w1_check() { # w1_check C
+	mkdir -p "$wout"
+	cmp -s "$out/.config" "$wout/.config" || cp "$out/.config" "$wout/.config"
+	touch "$work/w1.stamp" &&
+		kmake "$wout" -j"$(nproc)" W=1 arch/arm64/kvm/ >"$work/w1.log" 2>&1 &&
+		sparse_ours "$1" &&
+		! grep -q 'specified, but .* is not available' "$work/w1.log"
+}
+# build_step NAME [C [KCONFIG_UNCHANGED]]: both builds; 1 iff the kernel
+# failed. The test kernel's .config is settled first (again only when the
+# step changed a Kconfig file); the W=1 build starts from it and runs
+# beside the test kernel's, filling the cores while the other links.
+build_step() {
+	local t=$SECONDS w1= w1_rc built=0
+	if SRC_DIR=$src SERIES_STEP=1 KCONFIG_UNCHANGED=${3:-} CONFIG_ONLY=1 \
 		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config" \
 		>"$work/build.log" 2>&1; then
+		(
+			w1_check "${2:-0}"
+			echo "$? $((SECONDS - t))" >"$work/w1.result"
+		) &
+		w1=$!
+		SRC_DIR=$src SERIES_STEP=1 KCONFIG_UNCHANGED=1 \
+			"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config" \
+			>>"$work/build.log" 2>&1 && built=1
+	fi
+	if [ $built = 1 ]; then
 		ok "test kernel builds: $1 ($((SECONDS - t)) s)"
 	else
 		notok "test kernel builds: $1"
 		grep -E 'error|Error' "$work/build.log" | head -n 20 | sed 's/^/#   /'
+		[ -z "$w1" ] || wait "$w1"
 		return 1
 	fi
-	mkdir -p "$wout"
-	cmp -s "$out/.config" "$wout/.config" || cp "$out/.config" "$wout/.config"
-	t=$SECONDS
-	if kmake "$wout" olddefconfig >/dev/null && touch "$work/w1.stamp" &&
-		kmake "$wout" -j"$(nproc)" W=1 arch/arm64/kvm/ >"$work/w1.log" 2>&1 &&
-		sparse_ours "${2:-0}" &&
-		! grep -q 'specified, but .* is not available' "$work/w1.log"; then
-		:
-	else
+	wait "$w1"
+	read -r w1_rc t <"$work/w1.result"
+	if [ "$w1_rc" != 0 ]; then
 		notok "arch/arm64/kvm/ builds with W=1 (and sparse runs): $1"
 		grep -E 'error|Error|specified, but' "$work/w1.log" |
 			head -n 20 | sed 's/^/#   /'
@@ -184,7 +206,7 @@ build_step() { # build_step NAME [C]: both builds; 1 iff the kernel failed
 	[ -n "${2:-}" ] || return 0
 	warn=$(strict_findings "$work/w1.log")
 	if [ -z "$warn" ]; then
-		ok "W=1$([ "$2" = 1 ] && echo ' C=1') says nothing about its files: $1 ($((SECONDS - t)) s)"
+		ok "W=1$([ "$2" = 1 ] && echo ' C=1') says nothing about its files: $1 ($t s)"
 	else
 		notok "W=1$([ "$2" = 1 ] && echo ' C=1') says nothing about its files: $1"
 		echo "$warn" | head -n 20 | sed 's/^/#   /'
@@ -220,9 +242,12 @@ for p in "${patches[@]}"; do
 	fi
 	# A patch that adds or changes Kconfig symbols: merge the fragments
 	# again, so that a new symbol takes their value, not its default.
-	git -C "$src" diff --name-only HEAD^ HEAD | grep -q Kconfig &&
+	if git -C "$src" diff --name-only HEAD^ HEAD | grep -q Kconfig; then
 		rm -f "$out/.config-inputs"
-	build_step "$name" "$c"
+		build_step "$name" "$c"
+	else
+		build_step "$name" "$c" 1
+	fi
 done
 
 if [ $full = 1 ]; then
