@@ -81,17 +81,17 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.config-inputs" 2>/dev/null)" != "$
 	done
 	[ "$missing" = 0 ] || exit 1
 	echo "$cfgsum" > "$out/.config-inputs"
-elif [ "${KCONFIG_UNCHANGED:-}" != 1 ]; then
+elif [ "${NO_OLDDEFCONFIG:-}" != 1 ]; then
 	# Kconfig may have gained symbols from the patches: settle them to
 	# defaults. Each olddefconfig costs 7 s here (Kconfig probes the
 	# compiler), so a caller that knows no Kconfig file changed since
-	# the last build in OUTDIR (make series-check) says so with
-	# KCONFIG_UNCHANGED=1.
+	# the last build in OUTDIR (make series-check, which otherwise
+	# removes .config-inputs) says so with NO_OLDDEFCONFIG=1.
 	kmake olddefconfig >/dev/null
 fi
-# CONFIG_ONLY=1: stop at a settled .config (make series-check starts its
-# second build from it).
-[ "${CONFIG_ONLY:-}" != 1 ] || exit 0
+# SETTLE_ONLY=1: stop at the settled .config (make series-check starts its
+# W=1 build from it).
+[ "${SETTLE_ONLY:-}" != 1 ] || exit 0
 
 # A cold build takes about 10 minutes on 2 cores (ccache makes rebuilds
 # fast): say how it goes, once a minute.

@@ -20,8 +20,8 @@
 #    finding that shows only where an upstream file uses a new macro or
 #    inline goes unseen. kernel-doc, which W=1 runs on each C file it
 #    compiles, reads only the files the series touches.
-# The two builds run side by side, from one .config, settled again
-# (olddefconfig) only after a patch that changes a Kconfig file.
+# The two builds run side by side, from one .config, made again from the
+# fragments only when a Kconfig file changed since the last build.
 # At the end the tree must be byte-identical to build/src/linux, the one
 # 'make kernel' builds.
 #
@@ -169,46 +169,54 @@ w1make() {
 	kmake "$wout" -j"$(nproc)" W=1 PYTHON3="$py" \
 		KERNELDOC="$top/scripts/series-kernel-doc.py" "$@"
 }
-# W=1 (and sparse when $1 is 1) on arch/arm64/kvm/ in $wout, with the
-# test kernel's .config. No olddefconfig: that .config is already settled
-# on this tree, and kbuild syncs its own copy when it is new.
+# W=1 (and sparse when $1 is 1) on arch/arm64/kvm/ in $wout, whose
+# .config build_step copied from the test kernel's. No olddefconfig: that
+# .config is settled on this tree, and kbuild syncs its own copy when it
+# is new.
 w1_check() { # w1_check C
-	mkdir -p "$wout"
-	cmp -s "$out/.config" "$wout/.config" || cp "$out/.config" "$wout/.config"
 	git -C "$src" diff --name-only pkvm-mmio-base HEAD >"$work/series-files" &&
 		touch "$work/w1.stamp" &&
 		w1make arch/arm64/kvm/ >"$work/w1.log" 2>&1 &&
 		sparse_ours "$1" &&
 		! grep -q 'specified, but .* is not available' "$work/w1.log"
 }
-# build_step NAME [C [KCONFIG_UNCHANGED]]: both builds; 1 iff the kernel
-# failed. The test kernel's .config is settled first (again only when the
-# step changed a Kconfig file); the W=1 build starts from it and runs
-# beside the test kernel's, filling the cores while the other links.
+# build_step NAME [C]: both builds; 1 iff the kernel failed. The test
+# kernel's .config is settled first: made again from the fragments when
+# the loop removed .config-inputs, as is. The W=1 build starts from it and
+# runs beside the test kernel's, filling the cores while the other links.
 build_step() {
-	local t=$SECONDS w1= w1_rc built=0
-	if SRC_DIR=$src SERIES_STEP=1 KCONFIG_UNCHANGED=${3:-} CONFIG_ONLY=1 \
+	local t=$SECONDS w1='' w1_rc=1 w1_time='?' built=0
+	rm -f "$work/w1.time"
+	if SRC_DIR=$src SERIES_STEP=1 NO_OLDDEFCONFIG=1 SETTLE_ONLY=1 \
 		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config" \
 		>"$work/build.log" 2>&1; then
-		(
-			w1_check "${2:-0}"
-			echo "$? $((SECONDS - t))" >"$work/w1.result"
-		) &
-		w1=$!
-		SRC_DIR=$src SERIES_STEP=1 KCONFIG_UNCHANGED=1 \
+		if mkdir -p "$wout" && { cmp -s "$out/.config" "$wout/.config" ||
+			cp "$out/.config" "$wout/.config"; }; then
+			(
+				s=$SECONDS
+				w1_check "${2:-0}"
+				rc=$?
+				echo $((SECONDS - s)) >"$work/w1.time"
+				exit $rc
+			) &
+			w1=$!
+		fi
+		SRC_DIR=$src SERIES_STEP=1 NO_OLDDEFCONFIG=1 \
 			"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config" \
 			>>"$work/build.log" 2>&1 && built=1
+	fi
+	if [ -n "$w1" ]; then
+		wait "$w1"
+		w1_rc=$?
+		read -r w1_time <"$work/w1.time"
 	fi
 	if [ $built = 1 ]; then
 		ok "test kernel builds: $1 ($((SECONDS - t)) s)"
 	else
 		notok "test kernel builds: $1"
-		grep -E 'error|Error' "$work/build.log" | head -n 20 | sed 's/^/#   /'
-		[ -z "$w1" ] || wait "$w1"
+		grep -E 'error|Error|^config: ' "$work/build.log" | head -n 20 | sed 's/^/#   /'
 		return 1
 	fi
-	wait "$w1"
-	read -r w1_rc t <"$work/w1.result"
 	if [ "$w1_rc" != 0 ]; then
 		notok "arch/arm64/kvm/ builds with W=1 (and sparse runs): $1"
 		grep -E 'error|Error|specified, but' "$work/w1.log" |
@@ -218,7 +226,7 @@ build_step() {
 	[ -n "${2:-}" ] || return 0
 	warn=$(strict_findings "$work/w1.log")
 	if [ -z "$warn" ]; then
-		ok "W=1$([ "$2" = 1 ] && echo ' C=1') says nothing about its files: $1 ($t s)"
+		ok "W=1$([ "$2" = 1 ] && echo ' C=1') says nothing about its files: $1 ($w1_time s)"
 	else
 		notok "W=1$([ "$2" = 1 ] && echo ' C=1') says nothing about its files: $1"
 		echo "$warn" | head -n 20 | sed 's/^/#   /'
@@ -228,6 +236,7 @@ build_step() {
 # The base first, without sparse: it runs on what each patch makes
 # recompile, not on all of upstream.
 [ $full = 1 ] || build_step "the base"
+built_at=$(git -C "$src" rev-parse HEAD)
 
 for p in "${patches[@]}"; do
 	step=$((step + 1))
@@ -252,14 +261,14 @@ for p in "${patches[@]}"; do
 		ok "test kernel unchanged: $name touches only Documentation/ and tools/"
 		continue
 	fi
-	# A patch that adds or changes Kconfig symbols: merge the fragments
-	# again, so that a new symbol takes their value, not its default.
-	if git -C "$src" diff --name-only HEAD^ HEAD | grep -q Kconfig; then
-		rm -f "$out/.config-inputs"
-		build_step "$name" "$c"
-	else
-		build_step "$name" "$c" 1
-	fi
+	# Kconfig symbols may have changed since the last build (a skipped
+	# Documentation/ patch counts: Kconfig sources Documentation/Kconfig),
+	# or the scripts Kconfig runs: merge the fragments again, so that a new
+	# symbol takes their value, not its default.
+	git -C "$src" diff --name-only "$built_at" HEAD |
+		grep -qE 'Kconfig|^scripts/' && rm -f "$out/.config-inputs"
+	build_step "$name" "$c"
+	built_at=$(git -C "$src" rev-parse HEAD)
 done
 
 if [ $full = 1 ]; then
