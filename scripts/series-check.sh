@@ -144,12 +144,12 @@ kmake() { # kmake OUTDIR ARGS...: as scripts/build-kernel.sh does
 }
 # Sparse (C=1 when $1 is 1) on the series' C files whose objects the W=1
 # build just wrote (newer than $work/w1.stamp): those objects go, so that
-# kbuild compiles them again (ccache hits) and runs the checker.
+# kbuild compiles them again (ccache hits) and runs the checker. The
+# series' files are those w1_check listed for kernel-doc.
 sparse_ours() {
 	local series_c f o
 	[ "$1" = 1 ] || return 0
-	series_c=$(git -C "$src" diff --name-only pkvm-mmio-base HEAD -- 'arch/arm64/kvm/*.c') ||
-		return 1
+	series_c=$(grep -E '^arch/arm64/kvm/.*\.c$' "$work/series-files")
 	for f in $series_c; do
 		for o in "$wout/${f%.c}.o" "$wout/${f%.c}.nvhe.o"; do
 			if [ "$o" -nt "$work/w1.stamp" ]; then
@@ -180,6 +180,11 @@ w1_check() { # w1_check C
 		sparse_ours "$1" &&
 		! grep -q 'specified, but .* is not available' "$work/w1.log"
 }
+# The test kernel of this step, as make kernel builds it.
+test_kernel() {
+	SRC_DIR=$src SERIES_STEP=1 NO_OLDDEFCONFIG=1 \
+		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config"
+}
 # build_step NAME [C]: both builds; 1 iff the kernel failed. The test
 # kernel's .config is settled first: made again from the fragments when
 # the loop removed .config-inputs, as is. The W=1 build starts from it and
@@ -187,9 +192,7 @@ w1_check() { # w1_check C
 build_step() {
 	local t=$SECONDS w1='' w1_rc=1 w1_time='?' built=0
 	rm -f "$work/w1.time"
-	if SRC_DIR=$src SERIES_STEP=1 NO_OLDDEFCONFIG=1 SETTLE_ONLY=1 \
-		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config" \
-		>"$work/build.log" 2>&1; then
+	if SETTLE_ONLY=1 test_kernel >"$work/build.log" 2>&1; then
 		if mkdir -p "$wout" && { cmp -s "$out/.config" "$wout/.config" ||
 			cp "$out/.config" "$wout/.config"; }; then
 			(
@@ -201,9 +204,7 @@ build_step() {
 			) &
 			w1=$!
 		fi
-		SRC_DIR=$src SERIES_STEP=1 NO_OLDDEFCONFIG=1 \
-			"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config" \
-			>>"$work/build.log" 2>&1 && built=1
+		test_kernel >>"$work/build.log" 2>&1 && built=1
 	fi
 	if [ -n "$w1" ]; then
 		wait "$w1"
