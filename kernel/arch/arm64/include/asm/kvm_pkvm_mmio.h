@@ -6,8 +6,8 @@
  * The host fills kvm_nvhe_sym(pkvm_protected_regs)[] from early boot code,
  * before it is deprivileged; the hypervisor maps the regions for itself and
  * marks them hyp-owned in the host stage-2. Both sides size their page-table
- * reservations with the same helpers below, so the memory the host sets
- * aside is exactly what the hypervisor will carve out of it.
+ * reservations with the same budgets (kvm_pkvm.h), so the memory the host
+ * sets aside is exactly what the hypervisor will carve out of it.
  */
 #ifndef __ARM64_KVM_PKVM_MMIO_H__
 #define __ARM64_KVM_PKVM_MMIO_H__
@@ -68,24 +68,6 @@ static inline u64 pkvm_mmio_va_align(u64 base, u64 size)
 static inline u64 pkvm_mmio_va_place(u64 cursor, u64 phys, u64 size)
 {
 	return cursor + ((phys - cursor) & (pkvm_mmio_va_align(phys, size) - 1));
-}
-
-/*
- * The budgets the host computed for the page tables of the regions, before
- * the hypervisor exists: they size its pools, and the hypervisor refuses
- * to start if the regions would need more.
- */
-extern unsigned long kvm_nvhe_sym(pkvm_protected_hyp_tables_budget);
-extern unsigned long kvm_nvhe_sym(pkvm_protected_host_tables_budget);
-
-static inline unsigned long pkvm_protected_mmio_hyp_pgtable_pages(void)
-{
-	return kvm_nvhe_sym(pkvm_protected_hyp_tables_budget);
-}
-
-static inline unsigned long pkvm_protected_mmio_host_pgtable_pages(void)
-{
-	return kvm_nvhe_sym(pkvm_protected_host_tables_budget);
 }
 
 #endif /* __ARM64_KVM_PKVM_MMIO_H__ */
