@@ -89,9 +89,6 @@ elif [ "${NO_OLDDEFCONFIG:-}" != 1 ]; then
 	# removes .config-inputs) says so with NO_OLDDEFCONFIG=1.
 	kmake olddefconfig >/dev/null
 fi
-# SETTLE_ONLY=1: stop at the settled .config (make series-check starts its
-# W=1 build from it).
-[ "${SETTLE_ONLY:-}" != 1 ] || exit 0
 
 # A cold build takes about 10 minutes on 2 cores (ccache makes rebuilds
 # fast): say how it goes, once a minute.
