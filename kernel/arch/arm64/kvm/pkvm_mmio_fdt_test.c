@@ -2,7 +2,7 @@
 /*
  * KUnit tests for "pkvm,protected-mmio": the shared FDT parser and validator
  * (pkvm_mmio_fdt.c) as the kernel builds it, and the page-table budget of
- * the protected regions (kvm_pkvm_mmio.h), for the running PAGE_SIZE.
+ * the protected regions (pkvm_protected_mmio.h), for the running PAGE_SIZE.
  *
  * Every device tree is built in memory with the kernel's own libfdt, so the
  * tests need no DTB files and no particular board.
