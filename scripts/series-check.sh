@@ -151,32 +151,43 @@ py=$(python3 -c 'import sys; print(sys.executable)')
 # the first line of each object's .cmd file. That name is not the path
 # for a C file of arch/arm64/kvm/hyp/ that the nvhe or vhe Makefile
 # builds (hyp/nvhe/../pgtable.nvhe.o), and no other Makefile knows the
-# target. A C file of this step that the build knows but did not
-# recompile goes to $work/w1.stale.
+# target. What would make the selection miss a file goes, with the
+# reason, to $work/w1.stale: a kernel C file of this step that the build
+# did not recompile, or has no object for by either name, or an object
+# whose .cmd file names no target.
 w1_targets() {
-	local f o cmd stepc
-	stepc=$(git -C "$src" diff --name-only --diff-filter=d HEAD^ HEAD)
+	local f o cmd name stepc known fresh
 	: >"$work/w1.stale"
+	stepc=$(git -C "$src" diff --name-only --diff-filter=d HEAD^ HEAD) ||
+		{ echo "git diff of the step failed" >>"$work/w1.stale"; return; }
 	while read -r f; do
 		[[ $f == *.c ]] || continue
-		local known=0 fresh=0
+		known=0 fresh=0
 		for o in "${f%.c}.o" "${f%.c}.nvhe.o"; do
 			cmd=$out/$(dirname "$o")/.$(basename "$o").cmd
 			[ -f "$cmd" ] || continue
 			known=1
 			[ "$out/$o" -nt "$work/build.stamp" ] || continue
 			fresh=1
-			sed -n '1s/^savedcmd_\(.*\) := .*/\1/p' "$cmd"
+			name=$(sed -n '1s/^savedcmd_\([^ ]*\) := .*/\1/p' "$cmd")
+			if [ -n "$name" ]; then
+				echo "$name"
+			else
+				echo "$o: no target in its .cmd file" >>"$work/w1.stale"
+			fi
 		done
-		if [ $known = 1 ] && [ $fresh = 0 ] &&
-			grep -qxF "$f" <<<"$stepc"; then
-			echo "$f" >>"$work/w1.stale"
+		[[ $f != tools/* ]] && grep -qxF "$f" <<<"$stepc" || continue
+		if [ $known = 0 ]; then
+			echo "$f: no object of the test kernel" >>"$work/w1.stale"
+		elif [ $fresh = 0 ]; then
+			echo "$f: not recompiled by the test kernel" >>"$work/w1.stale"
 		fi
 	done <"$work/series-files"
 }
 # W=1 (and sparse when $1 is 1) on those objects, in $wout, from the test
-# kernel's .config. They go first, so that kbuild compiles them again
-# (ccache replays the compiler's warnings on a hit) and the checker runs.
+# kernel's .config. They are removed first, so that kbuild compiles them
+# again (ccache replays the compiler's warnings on a hit) and the checker
+# runs.
 w1_check() { # w1_check C
 	local targets
 	: >"$work/w1.log"
@@ -185,7 +196,7 @@ w1_check() { # w1_check C
 	mapfile -t targets < <(w1_targets)
 	echo "${#targets[@]}" >"$work/w1.count"
 	if [ -s "$work/w1.stale" ]; then
-		echo "the test kernel build did not recompile: $(cat "$work/w1.stale")" >"$work/w1.log"
+		sed 's/^/W=1 selection: /' "$work/w1.stale" >"$work/w1.log"
 		return 1
 	fi
 	[ ${#targets[@]} -gt 0 ] || return 0
@@ -219,7 +230,7 @@ build_step() {
 	if ! w1_check "$2"; then
 		notok "the series' objects build with W=1$([ "$2" = 1 ] && echo ' and sparse'): $1"
 		# Not what sparse 0.6.4 cannot read (build-findings.py).
-		grep -E 'error|Error|specified, but|did not recompile' "$work/w1.log" |
+		grep -E 'error|Error|\*\*\*|specified, but|^W=1 selection' "$work/w1.log" |
 			grep -vE 'error: (bad constant expression|too long token expansion)$' |
 			head -n 20 | sed 's/^/#   /'
 		return 0
