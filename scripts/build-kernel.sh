@@ -94,9 +94,7 @@ fi
 # fast): say how it goes, once a minute.
 echo "build-kernel: ${pgsz}K kernel in $out"
 start=$SECONDS
-# KMAKE_ARGS: more make variables for the build itself (W=1 C=1, say).
-# shellcheck disable=SC2086
-kmake -j"$(nproc)" ${KMAKE_ARGS:-} Image &
+kmake -j"$(nproc)" Image &
 make_pid=$!
 while kill -0 "$make_pid" 2>/dev/null; do
 	for _ in $(seq 60); do
