@@ -94,6 +94,7 @@ test: kernel kernel-16k kernel-64k kernel-its initramfs firmware tool tool-selft
 		$(TOP)/tests/tool/run.sh -- \
 		$(TOP)/tests/schema/run.sh -- \
 		$(TOP)/tests/docs/run.sh -- \
+		$(TOP)/tests/findings/run.sh -- \
 		$(TOP)/scripts/series-check.sh -- \
 		$(TOP)/tests/dtbs/run.sh -- \
 		$(TOP)/tests/kunit/run.sh -k $(B)/Image -o $(B)/kunit-4k -- \
