@@ -105,24 +105,43 @@ checkpatch() { # checkpatch NAME PATCH
 # compiler_types.h uses under __CHECKER__, and without it kbuild turns C=1
 # off with one warning. Read it as __typeof__: sparse then may see a
 # qualifier the compiler drops, which can only add findings, never hide
-# one.
-# W=1 and sparse findings in our files, or at lines the step adds.
+# one. C=1, not C=2: C=2 checks through cmd_force_checksrc, which the nvhe
+# Makefile's own %.nvhe.o rule never runs. Without sparse, kbuild says
+# "C=1 specified, but ... is not available", and that fails the check.
 check="sparse -D__typeof_unqual__=__typeof__"
-if command -v sparse >/dev/null; then c=1; else c=0; fi
-strict_findings() { # strict_findings BUILD-LOG
-	git -C "$src" diff -U0 HEAD^ HEAD >"$work/step.diff"
-	"$top/scripts/build-findings.py" "$1" "$work/step.diff" "$src" "$wout"
+w1_args=(W=1 C=1 CHECK="$check")
+# W=1, sparse and kernel-doc findings of BUILD-LOG (of a build in OUTDIR)
+# in our files, or at lines DIFF adds; the files sparse gave up on as
+# comments.
+strict_findings() { # strict_findings BUILD-LOG DIFF OUTDIR WHAT [DETAIL]
+	local warn
+	if ! warn=$("$top/scripts/build-findings.py" "$1" "$2" "$src" "$3" \
+		2>"$work/findings.err"); then
+		notok "build-findings.py reads the log of $4"
+		sed 's/^/#   /' "$work/findings.err"
+		return
+	fi
+	sed 's/^/# /' "$work/findings.err"
+	if [ -z "$warn" ]; then
+		ok "$4${5:+ ($5)}"
+	else
+		notok "$4"
+		echo "$warn" | head -n 20 | sed 's/^/#   /'
+	fi
+}
+# The lines from git diff -U0, whatever the user's diff settings.
+diff_u0() { # diff_u0 FROM TO
+	git -C "$src" diff --no-ext-diff --no-color --src-prefix=a/ \
+		--dst-prefix=b/ -U0 "$1" "$2"
 }
 
 defconfig_build() { # defconfig_build NAME
 	local d=$work/defconfig start=$SECONDS
 	mkdir -p "$d"
-	make -s -C "$src" O="$d" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		defconfig >/dev/null
 	echo "# defconfig build at $1, started $(date -u +%H:%M)"
-	if make -s -C "$src" O="$d" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		CC="ccache aarch64-linux-gnu-gcc" -j"$(nproc)" Image \
-		>"$d/build.log" 2>&1 && grep -q '^CONFIG_KVM=y' "$d/.config"; then
+	if kmake "$d" defconfig >"$d/build.log" 2>&1 &&
+		kmake "$d" -j"$(nproc)" Image >>"$d/build.log" 2>&1 &&
+		grep -q '^CONFIG_KVM=y' "$d/.config"; then
 		ok "arm64 defconfig (KVM=y) builds the Image at $1 ($((SECONDS - start)) s)"
 	else
 		notok "arm64 defconfig builds at $1"
@@ -156,10 +175,7 @@ py=$(python3 -c 'import sys; print(sys.executable)')
 # did not recompile, or has no object for by either name, or an object
 # whose .cmd file names no target.
 w1_targets() {
-	local f o cmd name stepc known fresh
-	: >"$work/w1.stale"
-	stepc=$(git -C "$src" diff --name-only --diff-filter=d HEAD^ HEAD) ||
-		{ echo "git diff of the step failed" >>"$work/w1.stale"; return; }
+	local f o cmd name known fresh
 	while read -r f; do
 		[[ $f == *.c ]] || continue
 		known=0 fresh=0
@@ -176,7 +192,8 @@ w1_targets() {
 				echo "$o: no target in its .cmd file" >>"$work/w1.stale"
 			fi
 		done
-		[[ $f != tools/* ]] && grep -qxF "$f" <<<"$stepc" || continue
+		[[ $f != tools/* ]] && [ -f "$src/$f" ] &&
+			grep -qxF "$f" "$work/step.files" || continue
 		if [ $known = 0 ]; then
 			echo "$f: no object of the test kernel" >>"$work/w1.stale"
 		elif [ $fresh = 0 ]; then
@@ -184,28 +201,25 @@ w1_targets() {
 		fi
 	done <"$work/series-files"
 }
-# W=1 (and sparse when $1 is 1) on those objects, in $wout, from the test
-# kernel's .config. They are removed first, so that kbuild compiles them
-# again (ccache replays the compiler's warnings on a hit) and the checker
-# runs.
-w1_check() { # w1_check C
+# W=1 and sparse on those objects, in $wout, from the test kernel's
+# .config; their number in w1_count. They are removed first, so that
+# kbuild compiles them again (ccache replays the compiler's warnings on a
+# hit) and the checker runs.
+w1_check() {
 	local targets
-	: >"$work/w1.log"
+	w1_count=0
 	git -C "$src" diff --name-only pkvm-mmio-base HEAD >"$work/series-files" ||
 		return 1
 	mapfile -t targets < <(w1_targets)
-	echo "${#targets[@]}" >"$work/w1.count"
-	if [ -s "$work/w1.stale" ]; then
-		sed 's/^/W=1 selection: /' "$work/w1.stale" >"$work/w1.log"
-		return 1
-	fi
+	w1_count=${#targets[@]}
+	[ -s "$work/w1.stale" ] && return 1
 	[ ${#targets[@]} -gt 0 ] || return 0
 	mkdir -p "$wout" &&
 		{ cmp -s "$out/.config" "$wout/.config" ||
 			cp "$out/.config" "$wout/.config"; } &&
 		(cd "$wout" && rm -f "${targets[@]}") &&
-		kmake "$wout" -j"$(nproc)" W=1 PYTHON3="$py" C="$1" \
-			CHECK="$check" "${targets[@]}" >"$work/w1.log" 2>&1 &&
+		kmake "$wout" -j"$(nproc)" PYTHON3="$py" "${w1_args[@]}" \
+			"${targets[@]}" >"$work/w1.log" 2>&1 &&
 		! grep -q 'specified, but .* is not available' "$work/w1.log"
 }
 # The test kernel of this step, as make kernel builds it.
@@ -213,42 +227,48 @@ test_kernel() {
 	SRC_DIR=$src SERIES_STEP=1 NO_OLDDEFCONFIG=1 \
 		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config"
 }
-# build_step NAME [C]: the test kernel, then W=1 (and sparse when C is 1)
-# on what of the series' C files it recompiled; 1 iff the kernel failed.
+# build_step NAME [w1]: the test kernel, then (with w1) W=1 and sparse on
+# what of the series' C files it recompiled. After a failed build, the
+# stamp and good_at (the last commit that built) stay where they were, so
+# that the next step's W=1 takes what the failed one compiled too, and
+# the lines it added.
 build_step() {
-	local t=$SECONDS n
-	touch "$work/build.stamp"
+	local t=$SECONDS
+	[ "$build_failed" = 1 ] || touch "$work/build.stamp"
+	build_failed=1
 	if test_kernel >"$work/build.log" 2>&1; then
 		ok "test kernel builds: $1 ($((SECONDS - t)) s)"
+		build_failed=0
 	else
 		notok "test kernel builds: $1"
 		grep -E 'error|Error|^config: ' "$work/build.log" | head -n 20 | sed 's/^/#   /'
-		return 1
+		return
 	fi
-	[ -n "${2:-}" ] || return 0
-	t=$SECONDS
-	if ! w1_check "$2"; then
-		notok "the series' objects build with W=1$([ "$2" = 1 ] && echo ' and sparse'): $1"
-		# Not what sparse 0.6.4 cannot read (build-findings.py).
-		grep -E 'error|Error|\*\*\*|specified, but|^W=1 selection' "$work/w1.log" |
-			grep -vE 'error: (bad constant expression|too long token expansion)$' |
-			head -n 20 | sed 's/^/#   /'
-		return 0
+	if [ -n "${2:-}" ]; then
+		t=$SECONDS
+		: >"$work/w1.log"
+		: >"$work/w1.stale"
+		if ! diff_u0 "$good_at" HEAD >"$work/step.diff" || ! w1_check; then
+			notok "the series' objects build with W=1 and sparse: $1"
+			{
+				sed 's/^/W=1 selection: /' "$work/w1.stale"
+				"$top/scripts/build-findings.py" --errors "$work/w1.log"
+			} | head -n 20 | sed 's/^/#   /'
+		else
+			strict_findings "$work/w1.log" "$work/step.diff" "$wout" \
+				"W=1 C=1 says nothing about its files: $1" \
+				"$w1_count object$([ "$w1_count" = 1 ] || echo s), $((SECONDS - t)) s"
+		fi
 	fi
-	read -r n <"$work/w1.count"
-	warn=$(strict_findings "$work/w1.log")
-	if [ -z "$warn" ]; then
-		ok "W=1$([ "$2" = 1 ] && echo ' C=1') says nothing about its files: $1 ($n object$([ "$n" = 1 ] || echo s), $((SECONDS - t)) s)"
-	else
-		notok "W=1$([ "$2" = 1 ] && echo ' C=1') says nothing about its files: $1"
-		echo "$warn" | head -n 20 | sed 's/^/#   /'
-	fi
+	good_at=$(git -C "$src" rev-parse HEAD)
 }
 
 # The base first: the test kernel alone (ccache answers it after make
 # kernel), as the series has no file yet.
+build_failed=0
+good_at=$(git -C "$src" rev-parse HEAD)
 [ $full = 1 ] || build_step "the base"
-built_at=$(git -C "$src" rev-parse HEAD)
+built_at=$good_at
 
 for p in "${patches[@]}"; do
 	step=$((step + 1))
@@ -262,14 +282,15 @@ for p in "${patches[@]}"; do
 		break
 	fi
 	checkpatch "$name" "$p"
+	git -C "$src" diff --name-only HEAD^ HEAD >"$work/step.files" ||
+		{ notok "git diff of $name"; continue; }
 	if [ $full = 1 ]; then
 		[ "$p" = "$last_core" ] && defconfig_build "the end of the core series"
 		continue
 	fi
 	# Documentation/ and tools/ are not part of the kernel build: the
 	# previous step's build stands for a patch that touches only them.
-	if ! git -C "$src" diff --name-only HEAD^ HEAD |
-		grep -qvE '^(Documentation|tools)/'; then
+	if ! grep -qvE '^(Documentation|tools)/' "$work/step.files"; then
 		ok "test kernel unchanged: $name touches only Documentation/ and tools/"
 		continue
 	fi
@@ -277,9 +298,9 @@ for p in "${patches[@]}"; do
 	# Documentation/ patch counts: Kconfig sources Documentation/Kconfig),
 	# or the scripts Kconfig runs: merge the fragments again, so that a new
 	# symbol takes their value, not its default.
-	git -C "$src" diff --name-only "$built_at" HEAD |
-		grep -qE 'Kconfig|^scripts/' && rm -f "$out/.config-inputs"
-	build_step "$name" "$c"
+	grep -qE 'Kconfig|^scripts/' < <(git -C "$src" diff --name-only "$built_at" HEAD) &&
+		rm -f "$out/.config-inputs"
+	build_step "$name" w1
 	built_at=$(git -C "$src" rev-parse HEAD)
 done
 
