@@ -10,7 +10,8 @@
 #   make series-check  git am each patch on the base, build each step (W=1,
 #                      sparse), checkpatch each patch; part of make test
 #   make series-check-full  arm64 defconfig at the end of the core series
-#                      and of the whole series (slow: not in make test)
+#                      and of the whole series, then all of arch/arm64/kvm/
+#                      with W=1 and sparse (slow: not in make test)
 #
 # KSRC=/path/to/linux-7.2.y builds on your tree instead of Debian's
 # linux-source-7.2 (the version pinned in configs/base-kernel).
