@@ -11,12 +11,14 @@ adds: an upstream file a patch touches keeps whatever upstream's own code
 draws, which is not the patch's to answer, but a note that points from
 upstream's line to a declaration the patch adds makes it the patch's.
 Paths in the log are absolute or relative to the build directory OUT.
-On stderr, one line per file where sparse stopped at an error it reports
-on code it cannot read: it says nothing more about that file.
+On stderr, one line per file where sparse reported an error on code it
+cannot read: sparse 0.6.4 then withholds every warning about that file,
+those of the lines before it too.
 
 With --errors, prints instead what made a build fail: the log's error
 lines, make's own "***" lines and kbuild's word that the checker is
-missing, but not the errors sparse 0.6.4 reports on code it cannot read.
+missing (those first), but not the errors sparse 0.6.4 reports on code
+it cannot read.
 """
 import os
 import re
@@ -31,13 +33,20 @@ OURS = re.compile(r'pkvm_protected_mmio|pkvm_mmio_fdt|pkvm_pinned_test|'
 # nested macro expansions.
 SPARSE_CANNOT = re.compile(
     r'error: (bad constant expression|too long token expansion)$')
-FAILURE = re.compile(r'error|\*\*\*|specified, but .* is not available', re.I)
+MAKE_FAILURE = re.compile(r'\*\*\*|specified, but .* is not available')
+FAILURE = re.compile(r'error|' + MAKE_FAILURE.pattern, re.I)
 # gcc and sparse: "FILE:LINE:COL: ..."; kernel-doc: "Warning: FILE:LINE ...".
 LOCATED = re.compile(r'^(?:(?:Warning|Error): )?(\S+?):(\d+)(?::\d+)?:? ')
 FINDING = re.compile(r'warning|error', re.I)
 # gcc's source lines under a finding ("  12 |   foo();", "     |   ^~~"),
-# and the include chain before a note in a header.
-SKIPPED = re.compile(r'^(\s+(\d+\s+)?\||In file included from |\s+from )')
+# the include chain before a note in a header, and "FILE: In function
+# 'f':" between a finding and its notes.
+SKIPPED = re.compile(r'^(\s+(\d+\s+)?\||In file included from |\s+from |'
+                     r'\S+: In function .*:$)')
+# Before a finding in an inline function, where it was inlined:
+# "In function 'f'," and "    inlined from 'g' at FILE:LINE:COL:" (or ",").
+INLINED = re.compile(r'^\s+inlined from .* at (\S+?):(\d+)(?::\d+)?[,:]$')
+CONTEXT = re.compile(r'^In function .*,$')
 
 
 def added_lines(diff):
@@ -58,32 +67,41 @@ def added_lines(diff):
 
 
 def findings(log):
-    """Each finding: its line, then the note: and located lines after it."""
-    group = None
+    """Each finding: where it was inlined from, its line, then the note:
+    and located lines after it."""
+    group, context = None, []
     with open(log, errors='replace') as f:
         for line in f:
             text = line.rstrip('\n')
+            if SKIPPED.match(text):
+                continue
             if group is not None:
-                if SKIPPED.match(text):
-                    continue
-                if LOCATED.match(text) and not FINDING.search(text) or \
+                if (LOCATED.match(text) and not FINDING.search(text)) or \
                         re.search(r':\d+: note: ', text):
                     group.append(text)
                     continue
                 yield group
                 group = None
-            if FINDING.search(text):
-                group = [text]
+            if CONTEXT.match(text) or INLINED.match(text):
+                context.append(text)
+            elif FINDING.search(text):
+                group, context = context + [text], []
+            else:
+                context = []
     if group is not None:
         yield group
 
 
 def failures(log):
+    """make's own lines first: in a W=1 C=1 log, sparse's errors on
+    upstream's files can outnumber the line a reader has to see."""
     with open(log, errors='replace') as f:
-        for line in f:
-            text = line.rstrip('\n')
-            if FAILURE.search(text) and not SPARSE_CANNOT.search(text):
-                print(text)
+        lines = [line.rstrip('\n') for line in f]
+    failed = [t for t in lines
+              if FAILURE.search(t) and not SPARSE_CANNOT.search(t)]
+    make = [t for t in failed if MAKE_FAILURE.search(t)]
+    for text in make + [t for t in failed if t not in make]:
+        print(text)
 
 
 def main():
@@ -95,10 +113,13 @@ def main():
         sys.exit(__doc__.split('\n\n')[1])
     log, diff, src, out = sys.argv[1:5]
     src = os.path.realpath(src)
+    out = os.path.realpath(out)
     added = added_lines(diff)
 
     def answerable(text):
-        m = LOCATED.match(text)
+        m = LOCATED.match(text) or INLINED.match(text)
+        if CONTEXT.match(text):
+            return False
         if not m:
             return bool(OURS.search(text)) or any(p in text for p in added)
         path = m.group(1)
@@ -109,17 +130,19 @@ def main():
 
     stopped = []
     for group in findings(log):
-        if SPARSE_CANNOT.search(group[0]):
-            m = LOCATED.match(group[0])
-            name = m.group(1) if m else group[0]
+        head = [t for t in group
+                if not CONTEXT.match(t) and not INLINED.match(t)][0]
+        if SPARSE_CANNOT.search(head):
+            m = LOCATED.match(head)
+            name = m.group(1) if m else head
             if name not in stopped:
                 stopped.append(name)
             continue
         if any(answerable(text) for text in group):
             print('\n'.join(group))
     for name in stopped:
-        print(f'sparse stopped at an error on code it cannot read, and '
-              f'says nothing more about {name}', file=sys.stderr)
+        print(f'sparse met code it cannot read in {name}, and so '
+              f'reports no warning about it', file=sys.stderr)
 
 
 if __name__ == '__main__':
