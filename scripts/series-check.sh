@@ -8,7 +8,8 @@
 #  - run checkpatch.pl --strict on the patch;
 #  - build the test kernel (configs/qemu-virt.config + kunit.config, 4K
 #    pages) incrementally, with ccache and the flags 'make kernel' uses,
-#    so that what the series does not change costs only cache hits;
+#    so that a file the series has left as make kernel compiled it
+#    costs only a cache hit;
 #  - compile with W=1, in a second output directory, the objects of the
 #    series' kernel C files (all under arch/arm64/kvm/ today) that this
 #    build recompiled (the patch changed them, a header they include, a
@@ -178,6 +179,9 @@ defconfig_build() { # defconfig_build NAME
 	local d=$work/defconfig start=$SECONDS
 	mkdir -p "$d"
 	echo "# defconfig build at $1, started $(date -u +%H:%M)"
+	# Not what an earlier run left of a file since renamed or dropped:
+	# kvm_w1_all wants every object here written again.
+	rm -rf "$d/arch/arm64/kvm" "$d/virt/kvm"
 	if kmake "$d" defconfig >"$d/build.log" 2>&1 &&
 		kmake "$d" -j"$(nproc)" Image >>"$d/build.log" 2>&1 &&
 		grep -q '^CONFIG_KVM=y' "$d/.config"; then
@@ -282,6 +286,8 @@ build_step() {
 		build_failed=0
 	else
 		notok "test kernel builds: $1"
+		[ "$good_at" != "$(git -C "$src" rev-parse pkvm-mmio-base)" ] ||
+			echo "#   (the first build: the base is not built alone)"
 		grep -E 'error|Error|^config: ' "$work/build.log" | head -n 20 | sed 's/^/#   /'
 		return
 	fi
@@ -307,7 +313,8 @@ build_step() {
 # Not the base itself: on a machine whose ccache has seen only make
 # kernel's tree, the base misses for every object that includes a header
 # the series changes (327 s on 2 cores), to be compiled again at the
-# first step that builds. That step builds the whole kernel instead.
+# first step that builds. That step builds the whole kernel instead (in
+# a fresh build directory; otherwise what differs from the last run's).
 build_failed=0
 good_at=$(git -C "$src" rev-parse HEAD)
 built_at=$good_at
@@ -331,7 +338,8 @@ for p in "${patches[@]}"; do
 		continue
 	fi
 	# Documentation/ and tools/ are not part of the kernel build: the
-	# previous step's build stands for a patch that touches only them.
+	# previous step's build (none yet, before the first that builds) stands
+	# for a patch that touches only them.
 	if ! grep -qvE '^(Documentation|tools)/' "$work/step.files"; then
 		ok "test kernel unchanged: $name touches only Documentation/ and tools/"
 		continue
