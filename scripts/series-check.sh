@@ -142,6 +142,15 @@ diff_u0() { # diff_u0 FROM TO
 		--dst-prefix=b/ -U0 "$1" "$2"
 }
 
+# W=1 and sparse on TARGETS in OUTDIR, the output to LOG; fails too when
+# kbuild says the checker is missing.
+w1_make() { # w1_make OUTDIR LOG TARGETS...
+	local o=$1 log=$2
+	shift 2
+	kmake "$o" -j"$(nproc)" PYTHON3="$py" "${w1_args[@]}" "$@" >"$log" 2>&1 &&
+		! grep -q 'specified, but .* is not available' "$log"
+}
+
 # All of arch/arm64/kvm/ in the defconfig build $d again, with W=1 and
 # sparse. Its objects (and the virt/kvm/ ones it builds) are removed
 # first, so that kbuild compiles every one of them again (the next Image
@@ -154,9 +163,7 @@ kvm_w1_all() { # kvm_w1_all DIR NAME
 	touch "$d/w1.stamp"
 	if ! { [ ${#objs[@]} -gt 0 ] && (cd "$d" && rm -f "${objs[@]}") &&
 		diff_u0 pkvm-mmio-base HEAD >"$d/series.diff" &&
-		kmake "$d" -j"$(nproc)" PYTHON3="$py" "${w1_args[@]}" \
-			arch/arm64/kvm/ >"$d/w1.log" 2>&1 &&
-		! grep -q 'specified, but .* is not available' "$d/w1.log"; }; then
+		w1_make "$d" "$d/w1.log" arch/arm64/kvm/; }; then
 		notok "arch/arm64/kvm/ builds with W=1 C=1 at $2"
 		"$top/scripts/build-findings.py" --errors "$d/w1.log" |
 			head -n 20 | sed 's/^/#   /'
@@ -263,17 +270,15 @@ w1_check() {
 		{ cmp -s "$out/.config" "$wout/.config" ||
 			cp "$out/.config" "$wout/.config"; } &&
 		(cd "$wout" && rm -f "${targets[@]}") &&
-		kmake "$wout" -j"$(nproc)" PYTHON3="$py" "${w1_args[@]}" \
-			"${targets[@]}" >"$work/w1.log" 2>&1 &&
-		! grep -q 'specified, but .* is not available' "$work/w1.log"
+		w1_make "$wout" "$work/w1.log" "${targets[@]}"
 }
 # The test kernel of this step, as make kernel builds it.
 test_kernel() {
 	SRC_DIR=$src SERIES_STEP=1 NO_OLDDEFCONFIG=1 \
 		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config"
 }
-# build_step NAME [w1]: the test kernel, then (with w1) W=1 and sparse on
-# what of the series' C files it recompiled. After a failed build, the
+# build_step NAME: the test kernel, then W=1 and sparse on what of the
+# series' C files it recompiled. After a failed build, the
 # stamp and good_at (the last commit that built) stay where they were, so
 # that the next step's W=1 takes what the failed one compiled too, and
 # the lines it added.
@@ -291,21 +296,19 @@ build_step() {
 		grep -E 'error|Error|^config: ' "$work/build.log" | head -n 20 | sed 's/^/#   /'
 		return
 	fi
-	if [ -n "${2:-}" ]; then
-		t=$SECONDS
-		: >"$work/w1.log"
-		: >"$work/w1.stale"
-		if ! diff_u0 "$good_at" HEAD >"$work/step.diff" || ! w1_check; then
-			notok "the series' objects build with W=1 and sparse: $1"
-			{
-				sed 's/^/W=1 selection: /' "$work/w1.stale"
-				"$top/scripts/build-findings.py" --errors "$work/w1.log"
-			} | head -n 20 | sed 's/^/#   /'
-		else
-			strict_findings "$work/w1.log" "$work/step.diff" "$wout" \
-				"W=1 C=1 says nothing about its files: $1" \
-				"$w1_count object$([ "$w1_count" = 1 ] || echo s), $((SECONDS - t)) s"
-		fi
+	t=$SECONDS
+	: >"$work/w1.log"
+	: >"$work/w1.stale"
+	if ! diff_u0 "$good_at" HEAD >"$work/step.diff" || ! w1_check; then
+		notok "the series' objects build with W=1 and sparse: $1"
+		{
+			sed 's/^/W=1 selection: /' "$work/w1.stale"
+			"$top/scripts/build-findings.py" --errors "$work/w1.log"
+		} | head -n 20 | sed 's/^/#   /'
+	else
+		strict_findings "$work/w1.log" "$work/step.diff" "$wout" \
+			"W=1 C=1 says nothing about its files: $1" \
+			"$w1_count object$([ "$w1_count" = 1 ] || echo s), $((SECONDS - t)) s"
 	fi
 	good_at=$(git -C "$src" rev-parse HEAD)
 }
@@ -331,12 +334,12 @@ for p in "${patches[@]}"; do
 		break
 	fi
 	checkpatch "$name" "$p"
-	git -C "$src" diff --name-only HEAD^ HEAD >"$work/step.files" ||
-		{ notok "git diff of $name"; continue; }
 	if [ $full = 1 ]; then
 		[ "$p" = "$last_core" ] && defconfig_build "the end of the core series"
 		continue
 	fi
+	git -C "$src" diff --name-only HEAD^ HEAD >"$work/step.files" ||
+		{ notok "git diff of $name"; continue; }
 	# Documentation/ and tools/ are not part of the kernel build: the
 	# previous step's build (none yet, before the first that builds) stands
 	# for a patch that touches only them.
@@ -350,7 +353,7 @@ for p in "${patches[@]}"; do
 	# symbol takes their value, not its default.
 	grep -qE 'Kconfig|^scripts/' < <(git -C "$src" diff --name-only "$built_at" HEAD) &&
 		rm -f "$out/.config-inputs"
-	build_step "$name" w1
+	build_step "$name"
 	built_at=$(git -C "$src" rev-parse HEAD)
 done
 
