@@ -47,7 +47,7 @@ esac
 kmake() {
 	make -s -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
 		CC="$cc" KBUILD_BUILD_TIMESTAMP="2026-01-01 00:00:00 UTC" KBUILD_BUILD_USER=pkvm-mmio \
-		KBUILD_BUILD_HOST=pkvm-mmio "$@"
+		KBUILD_BUILD_HOST=pkvm-mmio LOCALVERSION= "$@"
 }
 
 # Regenerate .config only when the fragments changed.
