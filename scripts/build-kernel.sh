@@ -4,6 +4,9 @@
 #   build-kernel.sh PAGE_SIZE_KB OUTDIR [EXTRA_FRAGMENT...]
 #
 # Leaves OUTDIR/arch/arm64/boot/Image.  Uses ccache when present.
+# For make series-check, from the environment: SRC_DIR=TREE builds TREE;
+# SERIES_STEP=1 lets our Kconfig symbols be missing; NO_CONFIG_MERGE=1
+# leaves an existing .config as it is; CONFIG_ONLY=1 stops at .config.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,14 +53,16 @@ kmake() {
 		KBUILD_BUILD_HOST=pkvm-mmio LOCALVERSION= "$@"
 }
 
-# Regenerate .config only when the fragments changed.
-cfgsum=$(cat "$top/configs/qemu-virt.config" "$frag" "$@" | sha1sum | cut -d' ' -f1)
-if [ ! -f "$out/.config" ] || [ "$(cat "$out/.config-inputs" 2>/dev/null)" != "$cfgsum" ]; then
-	kmake tinyconfig >/dev/null
-	# Later assignments win in Kconfig, so appending is a merge.
+# The fragments, merged into OUTDIR/.config: later assignments win in
+# Kconfig, so appending is a merge. Every option they ask for must then
+# have survived olddefconfig.
+merge_fragments() {
+	local rc=0
 	cat "$top/configs/qemu-virt.config" "$frag" "$@" >> "$out/.config"
-	kmake olddefconfig >/dev/null 2>&1
-	# Every option the fragments ask for must have survived olddefconfig.
+	kmake olddefconfig >"$out/kconfig.log" 2>&1 || rc=$?
+	# Not Kconfig's notes on the values the fragments set again.
+	grep -v 'override: reassigning' "$out/kconfig.log" >&2 || true
+	[ "$rc" = 0 ] || exit "$rc"
 	missing=0
 	# At a step of the series (SERIES_STEP=1) our own symbols may not
 	# exist yet.
@@ -80,15 +85,32 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.config-inputs" 2>/dev/null)" != "$
 		done < "$f"
 	done
 	[ "$missing" = 0 ] || exit 1
+}
+
+# .config from tinyconfig and the fragments when they changed. Otherwise
+# the fragments are merged again into the .config there, for the symbols
+# Kconfig may have gained (from the series' patches, say): one they set
+# takes their value, not its default. Each Kconfig run costs about 7 s
+# here (Kconfig probes the compiler; from tinyconfig, it takes three),
+# so a caller that knows no Kconfig file changed since the last
+# build in OUTDIR (make series-check) skips it with NO_CONFIG_MERGE=1.
+cfgsum=$(cat "$top/configs/qemu-virt.config" "$frag" "$@" | sha1sum | cut -d' ' -f1)
+if [ ! -f "$out/.config" ] || [ "$(cat "$out/.config-inputs" 2>/dev/null)" != "$cfgsum" ]; then
+	kmake tinyconfig >/dev/null
+	merge_fragments "$@"
 	echo "$cfgsum" > "$out/.config-inputs"
-elif [ "${NO_OLDDEFCONFIG:-}" != 1 ]; then
-	# Kconfig may have gained symbols from the patches: settle them to
-	# defaults. Each olddefconfig costs 7 s here (Kconfig probes the
-	# compiler), so a caller that knows no Kconfig file changed since
-	# the last build in OUTDIR (make series-check, which otherwise
-	# removes .config-inputs) says so with NO_OLDDEFCONFIG=1.
-	kmake olddefconfig >/dev/null
+elif [ "${NO_CONFIG_MERGE:-}" != 1 ]; then
+	# The append made .config newer than what kbuild made of it: if the
+	# merge changed nothing, its old time, or kbuild runs Kconfig again.
+	cp -p "$out/.config" "$out/.config.premerge"
+	merge_fragments "$@"
+	! cmp -s "$out/.config" "$out/.config.premerge" ||
+		touch -r "$out/.config.premerge" "$out/.config"
+	rm -f "$out/.config.premerge"
 fi
+# CONFIG_ONLY=1: the .config alone (make series-check compares the one it
+# merged step by step with it).
+[ "${CONFIG_ONLY:-}" != 1 ] || exit 0
 
 # A cold build takes about 10 minutes on 2 cores (ccache makes rebuilds
 # fast): say how it goes, once a minute.

@@ -22,8 +22,10 @@
 #    upstream file the series does not touch uses a new macro or inline,
 #    or in header lines only such a file compiles (under
 #    __KVM_VHE_HYPERVISOR__, say). -f looks for those, with defconfig.
-# The test kernel's .config is made again from the fragments only when a
-# Kconfig file or scripts/ changed since the last build.
+# The fragments are merged again into the test kernel's .config only when
+# a Kconfig file or scripts/ changed since the last build that succeeded;
+# at the end, that .config must be the one tinyconfig and the fragments
+# give, as make kernel makes it.
 # At the end the tree must be byte-identical to build/src/linux, the one
 # 'make kernel' builds.
 #
@@ -272,16 +274,18 @@ w1_check() {
 		(cd "$wout" && rm -f "${targets[@]}") &&
 		w1_make "$wout" "$work/w1.log" "${targets[@]}"
 }
-# The test kernel of this step, as make kernel builds it.
+# The test kernel of this step, as make kernel builds it; NO_CONFIG_MERGE
+# (1 or 0) says whether to leave its .config as it is.
 test_kernel() {
-	SRC_DIR=$src SERIES_STEP=1 NO_OLDDEFCONFIG=1 \
+	SRC_DIR=$src SERIES_STEP=1 NO_CONFIG_MERGE=$no_config_merge \
 		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config"
 }
 # build_step NAME: the test kernel, then W=1 and sparse on what of the
 # series' C files it recompiled. After a failed build, the
 # stamp and good_at (the last commit that built) stay where they were, so
 # that the next step's W=1 takes what the failed one compiled too, and
-# the lines it added.
+# the lines it added, and the next build merges the fragments again if
+# the failed step changed a Kconfig file.
 build_step() {
 	local t=$SECONDS
 	[ "$build_failed" = 1 ] || touch "$work/build.stamp"
@@ -289,6 +293,7 @@ build_step() {
 	if test_kernel >"$work/build.log" 2>&1; then
 		ok "test kernel builds: $1 ($((SECONDS - t)) s)"
 		build_failed=0
+		built=1
 	else
 		notok "test kernel builds: $1"
 		[ "$good_at" != "$(git -C "$src" rev-parse pkvm-mmio-base)" ] ||
@@ -319,8 +324,8 @@ build_step() {
 # first step that builds. That step builds the whole kernel instead (in
 # a fresh build directory; otherwise what differs from the last run's).
 build_failed=0
+built=0
 good_at=$(git -C "$src" rev-parse HEAD)
-built_at=$good_at
 
 for p in "${patches[@]}"; do
 	step=$((step + 1))
@@ -347,14 +352,17 @@ for p in "${patches[@]}"; do
 		ok "test kernel unchanged: $name touches only Documentation/ and tools/"
 		continue
 	fi
-	# Kconfig symbols may have changed since the last build (a skipped
-	# Documentation/ patch counts: Kconfig sources Documentation/Kconfig),
-	# or the scripts Kconfig runs: merge the fragments again, so that a new
-	# symbol takes their value, not its default.
-	grep -qE 'Kconfig|^scripts/' < <(git -C "$src" diff --name-only "$built_at" HEAD) &&
-		rm -f "$out/.config-inputs"
+	# Kconfig symbols may have changed since the last build that
+	# succeeded (a skipped Documentation/ patch counts: Kconfig sources
+	# Documentation/Kconfig), or the scripts Kconfig runs: merge the
+	# fragments again, so that a new symbol takes their value, not its
+	# default. Into the .config of that build, not tinyconfig's: that is
+	# two Kconfig runs fewer, and the end of the series checks it comes to
+	# the same.
+	no_config_merge=1
+	grep -qE 'Kconfig|^scripts/' < <(git -C "$src" diff --name-only "$good_at" HEAD) &&
+		no_config_merge=0
 	build_step "$name"
-	built_at=$(git -C "$src" rev-parse HEAD)
 done
 
 if [ $full = 1 ]; then
@@ -365,6 +373,24 @@ else
 	else
 		notok "the applied series differs from build/src/linux (make kernel)"
 		head -n 20 "$work/diff.log" | sed 's/^/#   /'
+	fi
+	# The .config of the last build against the one make kernel would
+	# make for this tree from nothing, which the first build made too:
+	# the end state only. SERIES_STEP=1 for a series that did not apply
+	# to the end.
+	rm -rf "$work/config"
+	if [ "$built" = 0 ] || [ "$build_failed" = 1 ]; then
+		echo "# .config not compared: the last build failed, or none ran"
+	elif ! CONFIG_ONLY=1 SRC_DIR=$src SERIES_STEP=1 "$top/scripts/build-kernel.sh" 4 \
+			"$work/config" "$top/configs/kunit.config" >"$work/config.log" 2>&1; then
+		notok "make kernel's .config for the applied series"
+		tail -n 20 "$work/config.log" | sed 's/^/#   /'
+	elif diff -u "$work/config/.config" "$out/.config" >"$work/config.diff"; then
+		ok "the .config merged at each Kconfig change is the one make kernel makes"
+	else
+		notok "the .config merged at each Kconfig change is the one make kernel makes"
+		echo "#   (a new symbol with a prompt and a default other than n wants a value in configs/)"
+		head -n 20 "$work/config.diff" | sed 's/^/#   /'
 	fi
 	echo "# series-check: $step patches in $((SECONDS - start)) s"
 fi
