@@ -362,6 +362,8 @@ for p in "${patches[@]}"; do
 	no_config_merge=1
 	grep -qE 'Kconfig|^scripts/' < <(git -C "$src" diff --name-only "$good_at" HEAD) &&
 		no_config_merge=0
+	[ -f "$out/vmlinux" ] ||
+		echo "# $name: building the whole test kernel, started $(date -u +%H:%M)"
 	build_step "$name"
 done
 
