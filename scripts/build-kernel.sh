@@ -46,6 +46,7 @@ case "$pgsz" in
 64) echo CONFIG_ARM64_64K_PAGES=y > "$frag" ;;
 *)  echo "page size must be 4, 16 or 64" >&2; exit 2 ;;
 esac
+frags=("$top/configs/qemu-virt.config" "$frag" "$@")
 
 kmake() {
 	make -s -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
@@ -53,12 +54,12 @@ kmake() {
 		KBUILD_BUILD_HOST=pkvm-mmio LOCALVERSION= "$@"
 }
 
-# The fragments, merged into OUTDIR/.config: later assignments win in
+# The fragments (frags), merged into OUTDIR/.config: later assignments win in
 # Kconfig, so appending is a merge. Every option they ask for must then
 # have survived olddefconfig.
 merge_fragments() {
 	local rc=0
-	cat "$top/configs/qemu-virt.config" "$frag" "$@" >> "$out/.config"
+	cat "${frags[@]}" >> "$out/.config"
 	kmake olddefconfig >"$out/kconfig.log" 2>&1 || rc=$?
 	# Not Kconfig's notes on the values the fragments set again.
 	grep -v 'override: reassigning' "$out/kconfig.log" >&2 || true
@@ -73,7 +74,7 @@ merge_fragments() {
 		missing=1
 		echo "config: $*" >&2
 	}
-	for f in "$top/configs/qemu-virt.config" "$frag" "$@"; do
+	for f in "${frags[@]}"; do
 		while read -r line; do
 			case "$line" in
 			CONFIG_*=*)
@@ -94,16 +95,16 @@ merge_fragments() {
 # here (Kconfig probes the compiler; from tinyconfig, it takes three),
 # so a caller that knows no Kconfig file changed since the last
 # build in OUTDIR (make series-check) skips it with NO_CONFIG_MERGE=1.
-cfgsum=$(cat "$top/configs/qemu-virt.config" "$frag" "$@" | sha1sum | cut -d' ' -f1)
+cfgsum=$(cat "${frags[@]}" | sha1sum | cut -d' ' -f1)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.config-inputs" 2>/dev/null)" != "$cfgsum" ]; then
 	kmake tinyconfig >/dev/null
-	merge_fragments "$@"
+	merge_fragments
 	echo "$cfgsum" > "$out/.config-inputs"
 elif [ "${NO_CONFIG_MERGE:-}" != 1 ]; then
 	# The append made .config newer than what kbuild made of it: if the
 	# merge changed nothing, its old time, or kbuild runs Kconfig again.
 	cp -p "$out/.config" "$out/.config.premerge"
-	merge_fragments "$@"
+	merge_fragments
 	! cmp -s "$out/.config" "$out/.config.premerge" ||
 		touch -r "$out/.config.premerge" "$out/.config"
 	rm -f "$out/.config.premerge"
