@@ -208,9 +208,15 @@ export CCACHE_DIR=${CCACHE_DIR:-${HOME:-/root}/.cache/ccache}
 last_core=$(printf '%s\n' "${patches[@]}" | grep '/[0-9]*-core/' | tail -n 1)
 step=0
 start=$SECONDS
+# The first build makes its .config from tinyconfig, as make kernel does,
+# whatever an earlier run left: the later steps merge into it.
 rm -f "$out/.config-inputs"
 wout=$work/kvm-w1
-kmake() { # kmake OUTDIR ARGS...: as scripts/build-kernel.sh does
+# kmake OUTDIR ARGS...: the cross compiler and ccache as
+# scripts/build-kernel.sh uses them, for the W=1 and defconfig builds,
+# which share no object with make kernel's (not its KBUILD_BUILD_* and
+# LOCALVERSION settings, then).
+kmake() {
 	local o=$1
 	shift
 	make -s -C "$src" O="$o" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
