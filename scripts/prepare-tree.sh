@@ -60,8 +60,19 @@ fi
 
 # Refresh DEST from the pristine copy; rsync keeps mtimes of unchanged files
 # so an incremental kernel build only recompiles what the patches touch.
+# A file it copies gets the pristine copy's old mtime, though: one that the
+# last series patched and this one does not would be older than the object
+# built from the patched file, and stay linked. Those are touched. By
+# content (-c), or a file touched once would differ in time from the
+# pristine one at every refresh after, and be copied and touched again.
 echo "prepare-tree: $(cat "$pristine/.pkvm-mmio-source") + $(grep -c '^[a-z]' "$top/patches/series") patches (patches/series) -> $dest"
 mkdir -p "$dest"
-rsync -a --delete --exclude .pkvm-mmio-stamp "$pristine/" "$dest/"
+# After rsync has exited: it sets a file's time after it names the file.
+rm -f "$dest.copied"
+rsync -a -c --delete --exclude .pkvm-mmio-stamp --out-format='%i %n' \
+	"$pristine/" "$dest/" >"$dest.copied"
+sed -n 's/^>f[^ ]* //p' "$dest.copied" |
+	(cd "$dest" && tr '\n' '\0' | xargs -0 -r touch -c --)
+rm -f "$dest.copied"
 "$top/scripts/series.py" apply "$dest"
 echo "$want" > "$dest/.pkvm-mmio-stamp"

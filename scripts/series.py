@@ -58,7 +58,9 @@ def copy_new(dest, files):
         if os.path.exists(dst):
             sys.exit('%s: already in the tree' % rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy2(src, dst)
+        # Not copy2: kernel/'s old mtime would leave the file older than an
+        # object built from another version of it (prepare-tree.sh).
+        shutil.copy(src, dst)
 
 
 def cmd_apply(dest):
