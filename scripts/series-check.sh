@@ -9,7 +9,9 @@
 #  - build the test kernel (configs/qemu-virt.config + kunit.config, 4K
 #    pages) incrementally, with ccache and the flags 'make kernel' uses,
 #    so that a file the series has left as make kernel compiled it
-#    costs only a cache hit;
+#    costs only a cache hit; the first build starts, when it can, from a
+#    copy of make kernel's build, so that it compiles only what the
+#    series changes;
 #  - compile with W=1, in a second output directory, the objects of the
 #    series' kernel C files (all under arch/arm64/kvm/ today) that this
 #    build recompiled (the patch changed them, a header they include, a
@@ -208,9 +210,6 @@ export CCACHE_DIR=${CCACHE_DIR:-${HOME:-/root}/.cache/ccache}
 last_core=$(printf '%s\n' "${patches[@]}" | grep '/[0-9]*-core/' | tail -n 1)
 step=0
 start=$SECONDS
-# The first build makes its .config from tinyconfig, as make kernel does,
-# whatever an earlier run left: the later steps merge into it.
-rm -f "$out/.config-inputs"
 wout=$work/kvm-w1
 # kmake OUTDIR ARGS...: the cross compiler and ccache as
 # scripts/build-kernel.sh uses them, for the W=1 and defconfig builds,
@@ -324,11 +323,166 @@ build_step() {
 	good_at=$(git -C "$src" rev-parse HEAD)
 }
 
+# The files the patches change and the ones they add, as git apply reads
+# them (without applying anything); "unsafe": a patch deletes, renames or
+# copies a file, or names one git quotes, which the seed below does not
+# follow.
+series_paths() { # series_paths changed|added|unsafe
+	case $1 in
+	changed)
+		git -C "$src" apply -z --numstat "${patches[@]}" |
+			tr '\0' '\n' | cut -f3 ;;
+	added)
+		git -C "$src" apply --summary "${patches[@]}" |
+			sed -n 's/^ create mode [0-7]* //p' ;;
+	unsafe)
+		git -C "$src" apply --summary "${patches[@]}" |
+			grep -E '^ (delete mode|rename|copy) |"' ;;
+	esac | sort -u
+}
+mk_out=$top/build/kernel-4k
+mk_src=$top/build/src/linux
+# Whether make kernel's build is of its tree as it is now.
+make_kernel_current() {
+	[ -f "$mk_out/vmlinux" ] && [ -f "$mk_out/.config" ] && [ -d "$mk_src" ] &&
+		[ ! "$mk_out/.config" -nt "$mk_out/vmlinux" ] &&
+		[ -z "$(find "$mk_src" -newer "$mk_out/vmlinux" -print -quit)" ]
+}
+# The first path where build/src/linux differs from the base in a file
+# the patches neither change nor add (make series not run since patches/
+# changed, say), or a line of diff's it cannot read. Not contents: the
+# end of the check compares those. -N: a file on one side only is a
+# "Files ... differ" line of its own, even in a directory on one side only.
+tree_outside_series() {
+	LC_ALL=C diff -rqN -x .git -x '.pkvm-mmio-*' "$src" "$mk_src" >"$work/seed.diff"
+	[ $? -le 1 ] || { echo "diff -rq failed"; return; }
+	awk -v a="Files $src/" -v b=" and $mk_src/" -v paths="$(series_paths changed)" '
+		BEGIN { n = split(paths, p, "\n"); for (i = 1; i <= n; i++) ours[p[i]] = 1 }
+		{
+			# "Files " a P b P " differ", P whatever it holds.
+			len = (length($0) - length(a) - length(b) - length(" differ")) / 2
+			f = substr($0, length(a) + 1, len)
+			if (index($0, a) != 1 || len != int(len) || len < 1 ||
+			    $0 != a f b f " differ")
+				f = ""
+			if (!found && (f == "" || !(f in ours))) {
+				print (f == "" ? $0 : f)
+				found = 1
+			}
+		}' "$work/seed.diff" || echo "awk failed"
+}
+# Every file of the copy at one time t0, later than every file of the
+# worktree (git wrote them before the second's sleep); then every file
+# the patches change, in the worktree, later than t0. The worktree's
+# other files keep their times, which the check's other build
+# directories (W=1, defconfig) go by.
+seed_times() {
+	local t0
+	sleep 1
+	t0=$(date +%s)
+	find "$out.seed" -print0 | xargs -0 touch -h -d "@$t0" || return 1
+	while [ "$(date +%s)" -le "$t0" ]; do
+		sleep 0.1
+	done
+	series_paths changed | (cd "$src" && tr '\n' '\0' | xargs -0 -r touch -c --)
+}
+# The first build starts, when it can, from a copy of make kernel's: the
+# series' last step is make kernel's tree, so kbuild compiles at the
+# first step only what the series changes (about 110 objects, nearly all
+# of arch/arm64/kvm/), not the 800 of the whole kernel. As for a
+# developer who checks out an older commit in a tree they have built, the
+# mtimes say what changed: every file of the base older than the copy's
+# files, every one a patch changes newer (git am makes the ones of each
+# step newer again); seed_check sees that it worked. Else the first
+# build starts from the last run's, or from nothing.
+seed_from_make_kernel() {
+	local why from to other
+	if ! make_kernel_current; then
+		why="make kernel's build is missing or older than build/src/linux or its .config"
+	elif [ -n "$(series_paths unsafe)" ]; then
+		why="the series deletes, renames or copies a file, or names one git quotes"
+	elif ! [ "$(dirname "$mk_out")/src/linux" -ef "$mk_src" ] ||
+		! [ "$(dirname "$out")/src/linux" -ef "$src" ]; then
+		# The saved dependencies are relative to the output directory
+		# (../src/linux/...): the copy must find the worktree there.
+		why="the output directories do not sit beside their trees alike"
+	elif other=$(tree_outside_series); [ -n "$other" ]; then
+		why="build/src/linux is not the base and this series ($other; make series?)"
+	fi
+	if [ -n "${why:-}" ]; then
+		echo "# the first build cannot start from make kernel's: $why"
+		return 1
+	fi
+	# kbuild names the trees by their real paths, in its saved commands
+	# (-I, -fmacro-prefix-map): this tree's, or it runs them all again.
+	from=$(cd "$mk_src" && pwd -P)/
+	to=$(cd "$src" && pwd -P)/
+	# The copy is put in place last: stopped half way, the next run finds no
+	# build here, and starts from nothing.
+	if rm -rf "$out" "$out.seed" && cp -a "$mk_out" "$out.seed" &&
+		grep -rlIZF "$from" "$out.seed" | FROM=$from TO=$to \
+			xargs -0 -r perl -pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/g' &&
+		seed_times && mv "$out.seed" "$out"; then
+		return 0
+	fi
+	rm -rf "$out.seed"
+	echo "# the first build cannot start from make kernel's: its copy failed"
+	return 1
+}
+# After the first build that started from make kernel's: every target
+# there whose saved dependencies name a file the series changes was
+# made again. One that was not would stand, at every step before that
+# file's patch, for the file as the series leaves it.
+seed_check() {
+	local c t n=0 stale=()
+	while IFS= read -r -d '' c; do
+		t=$(sed -n '1s/^savedcmd_\([^ ]*\) := .*/\1/p' "$out/$c")
+		[ -n "$t" ] && [ -e "$out/$t" ] || continue
+		n=$((n + 1))
+		[ "$out/$t" -nt "$work/build.stamp" ] || stale+=("$t")
+	done < <(series_paths changed | sed 's|^|src/linux/|' |
+		(cd "$out" && grep -rlZF --include='.*.cmd' -f - .))
+	if [ $n -gt 0 ] && [ ${#stale[@]} = 0 ]; then
+		ok "the first build made again all $n targets of make kernel's that depend on a file the series changes"
+	else
+		notok "the first build made again all targets of make kernel's that depend on a file the series changes"
+		[ $n -gt 0 ] || echo "#   (not one names such a file)"
+		[ ${#stale[@]} = 0 ] ||
+			printf '%s\n' "${stale[@]}" | head -n 20 | sed 's/^/#   not made again: /'
+	fi
+}
+# An object of a file the series adds, left by make kernel's build or
+# this check's last run, would stand for the file at a step before it
+# exists (a Makefile that names it too early): remove them, so that such a
+# step fails as a build from nothing would.
+forget_added_objects() {
+	local f b
+	while read -r f; do
+		[[ $f == *.[cS] ]] || continue
+		b=${f%.*}
+		rm -f "$out/$b.o" "$out/$b.nvhe.o" \
+			"$out/$(dirname "$b")/.$(basename "$b").o.cmd" \
+			"$out/$(dirname "$b")/.$(basename "$b").nvhe.o.cmd"
+	done < <(series_paths added)
+}
 # Not the base itself: on a machine whose ccache has seen only make
 # kernel's tree, the base misses for every object that includes a header
 # the series changes (327 s on 2 cores), to be compiled again at the
-# first step that builds. That step builds the whole kernel instead (in
-# a fresh build directory; otherwise what differs from the last run's).
+# first step that builds.
+seeded=0
+if [ $full = 0 ]; then
+	if seed_from_make_kernel; then
+		seeded=1
+		echo "# the first build starts from make kernel's (build/kernel-4k)"
+	elif [ -f "$out/vmlinux" ]; then
+		echo "# the first build starts from the last run's"
+	fi
+	forget_added_objects
+	# The first build makes its .config from tinyconfig, as make kernel
+	# does, whatever the copy or an earlier run left: the later steps merge
+	# into it.
+	rm -f "$out/.config-inputs"
+fi
 build_failed=0
 built=0
 good_at=$(git -C "$src" rev-parse HEAD)
@@ -371,6 +525,10 @@ for p in "${patches[@]}"; do
 	[ -f "$out/vmlinux" ] ||
 		echo "# $name: building the whole test kernel, started $(date -u +%H:%M)"
 	build_step "$name"
+	if [ $seeded = 1 ] && [ "$build_failed" = 0 ]; then
+		seed_check
+		seeded=0
+	fi
 done
 
 if [ $full = 1 ]; then
