@@ -48,10 +48,13 @@ case "$pgsz" in
 esac
 frags=("$top/configs/qemu-virt.config" "$frag" "$@")
 
+# The build's time, user, host and number fixed: the same tree gives the
+# same vmlinux in any output directory, however often it was linked there
+# (make series-check compares its last step's with make kernel's).
 kmake() {
 	make -s -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
 		CC="$cc" KBUILD_BUILD_TIMESTAMP="2026-01-01 00:00:00 UTC" KBUILD_BUILD_USER=pkvm-mmio \
-		KBUILD_BUILD_HOST=pkvm-mmio LOCALVERSION= "$@"
+		KBUILD_BUILD_HOST=pkvm-mmio KBUILD_BUILD_VERSION=1 LOCALVERSION= "$@"
 }
 
 # The fragments (frags), merged into OUTDIR/.config: later assignments win in

@@ -29,7 +29,7 @@
 # at the end, that .config must be the one tinyconfig and the fragments
 # give, as make kernel makes it.
 # At the end the tree must be byte-identical to build/src/linux, the one
-# 'make kernel' builds.
+# 'make kernel' builds, and the last step's vmlinux make kernel's.
 #
 # -f (make series-check-full): instead, build arm64 defconfig (which has
 # KVM) at the end of the core series and at the end of the whole series.
@@ -557,6 +557,23 @@ else
 		notok "the .config merged at each Kconfig change is the one make kernel makes"
 		echo "#   (a new symbol with a prompt and a default other than n wants a value in configs/)"
 		head -n 20 "$work/config.diff" | sed 's/^/#   /'
+	fi
+	# The last step builds make kernel's tree with its .config and flags
+	# (build-kernel.sh fixes the build's time, number, user and host), so
+	# its vmlinux is make kernel's: an object that an earlier step made and
+	# the last did not make again shows here. Not one that no step made:
+	# where the first build started from make kernel's, seed_check looks
+	# for those.
+	if [ "$built" = 0 ] || [ "$build_failed" = 1 ] || [ -s "$work/diff.log" ] ||
+		! cmp -s "$mk_out/.config" "$out/.config"; then
+		echo "# vmlinux not compared: the last build failed, or its tree or .config is not make kernel's"
+	elif ! make_kernel_current; then
+		echo "# vmlinux not compared: make kernel's build is older than build/src/linux or its .config"
+	elif cmp -s "$mk_out/vmlinux" "$out/vmlinux"; then
+		ok "the last step's vmlinux is make kernel's, byte for byte"
+	else
+		notok "the last step's vmlinux is make kernel's, byte for byte"
+		cmp "$mk_out/vmlinux" "$out/vmlinux" 2>&1 | sed 's/^/#   /'
 	fi
 	echo "# series-check: $step patches in $((SECONDS - start)) s"
 fi
