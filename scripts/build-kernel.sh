@@ -120,14 +120,26 @@ fi
 # fast): say how it goes, once a minute.
 echo "build-kernel: ${pgsz}K kernel in $out"
 start=$SECONDS
-kmake -j"$(nproc)" Image &
-make_pid=$!
-while kill -0 "$make_pid" 2>/dev/null; do
-	for _ in $(seq 60); do
-		sleep 1
-		kill -0 "$make_pid" 2>/dev/null || break 2
+# A ticker beside make, not a poll of it: the series check's builds take
+# 10 to 30 s, and a poll each second cost them half a second on average.
+# It goes when we exit, however we exit, its sleep with it, or within a
+# minute if we are killed outright.
+ticker() {
+	local nap=
+	trap 'kill $nap 2>/dev/null; exit 0' TERM INT HUP
+	while :; do
+		sleep 60 >/dev/null 2>&1 &
+		nap=$!
+		wait "$nap"
+		nap=
+		kill -0 "$$" 2>/dev/null || exit 0
+		echo "build-kernel: ${pgsz}K kernel: $(find "$out" -name '*.o' | wc -l) objects built, $(((SECONDS - start) / 60)) min so far"
 	done
-	echo "build-kernel: ${pgsz}K kernel: $(find "$out" -name '*.o' | wc -l) objects built, $(((SECONDS - start) / 60)) min so far"
-done
-wait "$make_pid" || { echo "build-kernel: ${pgsz}K kernel build failed" >&2; exit 1; }
+}
+ticker &
+ticker_pid=$!
+trap 'kill "$ticker_pid" 2>/dev/null || true' EXIT
+rc=0
+kmake -j"$(nproc)" Image || rc=$?
+[ "$rc" = 0 ] || { echo "build-kernel: ${pgsz}K kernel build failed" >&2; exit 1; }
 echo "build-kernel: ${pgsz}K kernel done in $((SECONDS - start)) s: $out/arch/arm64/boot/Image"
