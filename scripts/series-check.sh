@@ -12,17 +12,18 @@
 #    costs only a cache hit; the first build starts, when it can, from a
 #    copy of make kernel's build, so that it compiles only what the
 #    series changes;
-#  - compile with W=1, in a second output directory, the objects of the
-#    series' kernel C files (all under arch/arm64/kvm/ today) that this
-#    build recompiled (the patch changed them, a header they include, a
-#    Kconfig symbol or a Makefile), then run sparse on them: neither may
-#    say anything about the files the patch touches or about ours. W=1
-#    also runs kernel-doc on those C files. The compiler and sparse see
-#    the lines a patch adds to a header through them. What compiling all
-#    of arch/arm64/kvm/ with W=1 would add, at the cost of doubling each
-#    patch to a widely included header: findings that show only where an
-#    upstream file the series does not touch uses a new macro or inline,
-#    or in header lines only such a file compiles (under
+#  - compile with W=1, in a worktree and an output directory of their own
+#    and in the background while the next step is applied and built, the
+#    objects of the series' kernel C files (all under arch/arm64/kvm/
+#    today) that this build recompiled (the patch changed them, a header
+#    they include, a Kconfig symbol or a Makefile), then run sparse on
+#    them: neither may say anything about the files the patch touches or
+#    about ours. W=1 also runs kernel-doc on those C files. The compiler
+#    and sparse see the lines a patch adds to a header through them. What
+#    compiling all of arch/arm64/kvm/ with W=1 would add, at the cost of
+#    doubling each patch to a widely included header: findings that show
+#    only where an upstream file the series does not touch uses a new
+#    macro or inline, or in header lines only such a file compiles (under
 #    __KVM_VHE_HYPERVISOR__, say). -f looks for those, with defconfig.
 # The fragments are merged again into the test kernel's .config only when
 # a Kconfig file or scripts/ changed since the last build that succeeded;
@@ -56,6 +57,12 @@ series=$top/build/series
 work=$top/build/series-check
 src=$work/src/linux
 out=$work/kernel-4k
+# W=1 and sparse check each step in a worktree and an output directory of
+# their own, in the background, while the next step is applied and
+# built; see w1_start.
+wsrc=$work/w1/src/linux
+wout=$work/w1/kernel-4k
+wjob=$work/w1/job
 failed=0
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; failed=1; }
@@ -67,17 +74,25 @@ mapfile -t patches < <(find "$series" -name '[0-9][0-9][0-9][0-9]-*.patch' \
 gitdir=$top/build/series-git
 git -C "$gitdir" rev-parse -q --verify pkvm-mmio-base >/dev/null ||
 	{ notok "no base commit in $gitdir (make series)"; exit 1; }
-if [ "$(git -C "$src" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)" != "$gitdir/.git" ]; then
-	rm -rf "$src"
-	git -C "$gitdir" worktree prune
-	git -C "$gitdir" worktree add -q --detach "$src" pkvm-mmio-base ||
-		{ notok "worktree of the base in $src"; exit 1; }
-else
-	git -C "$src" am --abort >/dev/null 2>&1
-	git -C "$src" checkout -q -f --detach pkvm-mmio-base &&
-		git -C "$src" clean -q -f -d -x ||
-		{ notok "reset $src to the base"; exit 1; }
-fi
+# Whether DIR is a worktree of $gitdir (not a directory of another
+# repository, this project's own, that git -C would act on).
+is_worktree() { # is_worktree DIR
+	[ "$(git -C "$1" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)" = "$gitdir/.git" ]
+}
+# reset_worktree DIR: DIR a worktree of $gitdir at the base, and nothing
+# else.
+reset_worktree() {
+	if ! is_worktree "$1"; then
+		rm -rf "$1" &&
+			git -C "$gitdir" worktree prune &&
+			git -C "$gitdir" worktree add -q --detach "$1" pkvm-mmio-base
+	else
+		git -C "$1" am --abort >/dev/null 2>&1
+		git -C "$1" checkout -q -f --detach pkvm-mmio-base &&
+			git -C "$1" clean -q -f -d -x
+	fi
+}
+reset_worktree "$src" || { notok "a worktree of the base in $src"; exit 1; }
 export GIT_COMMITTER_NAME=series-check GIT_COMMITTER_EMAIL=series-check@example.invalid
 
 # Accepted checkpatch findings, by message and the source line it quotes:
@@ -121,22 +136,21 @@ checkpatch() { # checkpatch NAME PATCH
 # "C=1 specified, but ... is not available", and that fails the check.
 check="sparse -D__typeof_unqual__=__typeof__"
 w1_args=(W=1 C=1 CHECK="$check")
-# W=1, sparse and kernel-doc findings of BUILD-LOG (of a build in OUTDIR)
-# in our files, or at lines DIFF adds; the files sparse gave up on as
-# comments.
-strict_findings() { # strict_findings BUILD-LOG DIFF OUTDIR WHAT [DETAIL]
-	local warn
-	if ! warn=$("$top/scripts/build-findings.py" "$1" "$2" "$src" "$3" \
-		2>"$work/findings.err"); then
-		notok "build-findings.py reads the log of $4"
-		sed 's/^/#   /' "$work/findings.err"
+# W=1, sparse and kernel-doc findings of BUILD-LOG (of a build of SRC in
+# OUTDIR) in our files, or at lines DIFF adds; the files sparse gave up on
+# as comments.
+strict_findings() { # strict_findings SRC BUILD-LOG DIFF OUTDIR WHAT [DETAIL]
+	local warn err=$2.err
+	if ! warn=$("$top/scripts/build-findings.py" "$2" "$3" "$1" "$4" 2>"$err"); then
+		notok "build-findings.py reads the log of $5"
+		sed 's/^/#   /' "$err"
 		return
 	fi
-	sed 's/^/# /' "$work/findings.err"
+	sed 's/^/# /' "$err"
 	if [ -z "$warn" ]; then
-		ok "$4${5:+ ($5)}"
+		ok "$5${6:+ ($6)}"
 	else
-		notok "$4"
+		notok "$5"
 		echo "$warn" | head -n 20 | sed 's/^/#   /'
 	fi
 }
@@ -146,12 +160,11 @@ diff_u0() { # diff_u0 FROM TO
 		--dst-prefix=b/ -U0 "$1" "$2"
 }
 
-# W=1 and sparse on TARGETS in OUTDIR, the output to LOG; fails too when
-# kbuild says the checker is missing.
-w1_make() { # w1_make OUTDIR LOG TARGETS...
-	local o=$1 log=$2
-	shift 2
-	kmake "$o" -j"$(nproc)" PYTHON3="$py" "${w1_args[@]}" "$@" >"$log" 2>&1 &&
+# W=1 and sparse on TARGETS of SRC in OUTDIR, the output to LOG; fails
+# too when kbuild says the checker is missing.
+w1_make() { # w1_make SRC OUTDIR LOG TARGETS...
+	local log=$3
+	kmake "$1" "$2" -j"$(nproc)" PYTHON3="$py" "${w1_args[@]}" "${@:4}" >"$log" 2>&1 &&
 		! grep -q 'specified, but .* is not available' "$log"
 }
 
@@ -167,7 +180,7 @@ kvm_w1_all() { # kvm_w1_all DIR NAME
 	touch "$d/w1.stamp"
 	if ! { [ ${#objs[@]} -gt 0 ] && (cd "$d" && rm -f "${objs[@]}") &&
 		diff_u0 pkvm-mmio-base HEAD >"$d/series.diff" &&
-		w1_make "$d" "$d/w1.log" arch/arm64/kvm/; }; then
+		w1_make "$src" "$d" "$d/w1.log" arch/arm64/kvm/; }; then
 		notok "arch/arm64/kvm/ builds with W=1 C=1 at $2"
 		"$top/scripts/build-findings.py" --errors "$d/w1.log" |
 			head -n 20 | sed 's/^/#   /'
@@ -181,7 +194,7 @@ kvm_w1_all() { # kvm_w1_all DIR NAME
 		echo "$missing" | head -n 20 | sed 's/^/#   /'
 		return
 	fi
-	strict_findings "$d/w1.log" "$d/series.diff" "$d" \
+	strict_findings "$src" "$d/w1.log" "$d/series.diff" "$d" \
 		"W=1 C=1 on all of arch/arm64/kvm/ says nothing about the series' files and lines at $2" \
 		"$((SECONDS - t)) s"
 }
@@ -193,8 +206,8 @@ defconfig_build() { # defconfig_build NAME
 	# Not what an earlier run left of a file since renamed or dropped:
 	# kvm_w1_all wants every object here written again.
 	rm -rf "$d/arch/arm64/kvm" "$d/virt/kvm"
-	if kmake "$d" defconfig >"$d/build.log" 2>&1 &&
-		kmake "$d" -j"$(nproc)" Image >>"$d/build.log" 2>&1 &&
+	if kmake "$src" "$d" defconfig >"$d/build.log" 2>&1 &&
+		kmake "$src" "$d" -j"$(nproc)" Image >>"$d/build.log" 2>&1 &&
 		grep -q '^CONFIG_KVM=y' "$d/.config"; then
 		ok "arm64 defconfig (KVM=y) builds the Image at $1 ($((SECONDS - start)) s)"
 	else
@@ -210,20 +223,21 @@ export CCACHE_DIR=${CCACHE_DIR:-${HOME:-/root}/.cache/ccache}
 last_core=$(printf '%s\n' "${patches[@]}" | grep '/[0-9]*-core/' | tail -n 1)
 step=0
 start=$SECONDS
-wout=$work/kvm-w1
-# kmake OUTDIR ARGS...: the cross compiler and ccache as
+# kmake SRC OUTDIR ARGS...: the cross compiler and ccache as
 # scripts/build-kernel.sh uses them, for the W=1 and defconfig builds,
 # which share no object with make kernel's (not its KBUILD_BUILD_* and
 # LOCALVERSION settings, then).
 kmake() {
-	local o=$1
-	shift
-	make -s -C "$src" O="$o" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		CC="ccache aarch64-linux-gnu-gcc" "$@"
+	make -s -C "$1" O="$2" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		CC="ccache aarch64-linux-gnu-gcc" "${@:3}"
 }
 # W=1 runs kernel-doc through $(PYTHON3) on each C file it compiles: give
 # it the interpreter itself, not a shim (pyenv's costs 0.4 s a call).
 py=$(python3 -c 'import sys; print(sys.executable)')
+# The objects kbuild may make of a source file: FILE.o, or FILE.nvhe.o
+# where the nvhe Makefile builds it; and an object's .cmd file.
+objects_of() { echo "${1%.*}.o"; echo "${1%.*}.nvhe.o"; }
+cmd_of() { echo "$(dirname "$1")/.$(basename "$1").cmd"; }
 # The objects of the series' C files that the test kernel build just
 # wrote (newer than $work/build.stamp), by the name kbuild gave them:
 # the first line of each object's .cmd file. That name is not the path
@@ -238,8 +252,8 @@ w1_targets() {
 	while read -r f; do
 		[[ $f == *.c ]] || continue
 		known=0 fresh=0
-		for o in "${f%.c}.o" "${f%.c}.nvhe.o"; do
-			cmd=$out/$(dirname "$o")/.$(basename "$o").cmd
+		while read -r o; do
+			cmd=$out/$(cmd_of "$o")
 			[ -f "$cmd" ] || continue
 			known=1
 			[ "$out/$o" -nt "$work/build.stamp" ] || continue
@@ -250,7 +264,7 @@ w1_targets() {
 			else
 				echo "$o: no target in its .cmd file" >>"$work/w1.stale"
 			fi
-		done
+		done < <(objects_of "$f")
 		[[ $f != tools/* ]] && [ -f "$src/$f" ] &&
 			grep -qxF "$f" "$work/step.files" || continue
 		if [ $known = 0 ]; then
@@ -260,24 +274,87 @@ w1_targets() {
 		fi
 	done <"$work/series-files"
 }
-# W=1 and sparse on those objects, in $wout, from the test kernel's
-# .config; their number in w1_count. They are removed first, so that
-# kbuild compiles them again (ccache replays the compiler's warnings on a
-# hit) and the checker runs.
-w1_check() {
-	local targets
-	w1_count=0
-	git -C "$src" diff --name-only pkvm-mmio-base HEAD >"$work/series-files" ||
-		return 1
-	mapfile -t targets < <(w1_targets)
-	w1_count=${#targets[@]}
-	[ -s "$work/w1.stale" ] && return 1
-	[ ${#targets[@]} -gt 0 ] || return 0
-	mkdir -p "$wout" &&
+# Those objects, in $work/w1.targets; false, with the reasons in
+# $work/w1.stale, where the selection would miss a file.
+w1_select() {
+	git -C "$src" diff --name-only pkvm-mmio-base HEAD >"$work/series-files" &&
+		w1_targets >"$work/w1.targets" && [ ! -s "$work/w1.stale" ]
+}
+# One background job at a time (the W=1 check of a step, or making its
+# worktree): the job's process group, which the EXIT trap ends.
+w1_pid=
+trap '[ -z "$w1_pid" ] || { kill -TERM -- -"$w1_pid"; wait "$w1_pid"; } 2>/dev/null' EXIT
+# w1_wait: the background job to its end, and what it printed; a job that
+# ended otherwise than by returning (killed, say) fails too.
+w1_wait() {
+	local rc=0
+	[ -n "$w1_pid" ] || return 0
+	wait "$w1_pid" || rc=$?
+	w1_pid=
+	cat "$wjob/out"
+	[ $rc = 0 ] || grep -q '^not ok' "$wjob/out" ||
+		notok "the background job ended with status $rc"
+	[ $rc = 0 ] || failed=1
+}
+# w1_bg FUNCTION ARGS...: FUNCTION in the background, after the job
+# before it, its output to $wjob/out; it returns 0 iff all it checked
+# passed.
+w1_bg() {
+	w1_wait
+	mkdir -p "$wjob" || { notok "a directory $wjob"; return; }
+	# In a process group of its own (set -m), ^C on a terminal reaches the
+	# script alone, whose EXIT trap ends the job; and a read of the
+	# terminal would stop the job, and the wait for it: not the terminal's
+	# input, then.
+	set -m
+	"$@" </dev/null >"$wjob/out" 2>&1 &
+	w1_pid=$!
+	set +m
+}
+# shellcheck disable=SC2317 # run through w1_bg
+w1_tree() {
+	failed=0
+	reset_worktree "$wsrc" || notok "a worktree of the base in $wsrc"
+	return "$failed"
+}
+# w1_start NAME: W=1 and sparse on the objects w1_select chose, in $wout,
+# from this step's tree and .config: the tree checked out in $wsrc, the
+# .config copied, the objects removed so that kbuild compiles them again
+# (ccache replays the compiler's warnings on a hit) and the checker
+# runs. Then, in the background, while the next step is applied and
+# built: each leaves idle a core the other takes (a build's link; W=1's
+# prepare stage and sparse, on few objects).
+w1_start() {
+	local commit
+	commit=$(git -C "$src" rev-parse HEAD)
+	w1_wait
+	if ! { [ -n "$commit" ] && is_worktree "$wsrc" &&
+		rm -rf "$wjob" && mkdir -p "$wjob" "$wout" &&
+		mv "$work/w1.targets" "$work/step.diff" "$wjob/" &&
+		git -C "$wsrc" checkout -q -f --detach "$commit" &&
 		{ cmp -s "$out/.config" "$wout/.config" ||
 			cp "$out/.config" "$wout/.config"; } &&
-		(cd "$wout" && rm -f "${targets[@]}") &&
-		w1_make "$wout" "$work/w1.log" "${targets[@]}"
+		(cd "$wout" && xargs -r -d '\n' rm -f -- <"$wjob/w1.targets"); }; then
+		notok "the series' objects build with W=1 and sparse: $1 (setting up $wsrc and $wout)"
+		return
+	fi
+	w1_bg w1_job "$1"
+}
+# shellcheck disable=SC2317 # run through w1_bg
+w1_job() {
+	local t=$SECONDS targets
+	failed=0
+	mapfile -t targets <"$wjob/w1.targets"
+	if ! w1_make "$wsrc" "$wout" "$wjob/w1.log" "${targets[@]}"; then
+		notok "the series' objects build with W=1 and sparse: $1"
+		"$top/scripts/build-findings.py" --errors "$wjob/w1.log" |
+			head -n 20 | sed 's/^/#   /'
+	else
+		strict_findings "$wsrc" "$wjob/w1.log" "$wjob/step.diff" "$wout" \
+			"W=1 C=1 says nothing about its files: $1" \
+			"${#targets[@]} object$([ ${#targets[@]} = 1 ] || echo s), $((SECONDS - t)) s"
+	fi
+	return "$failed"
 }
 # The test kernel of this step, as make kernel builds it; NO_CONFIG_MERGE
 # (1 or 0) says whether to leave its .config as it is.
@@ -286,7 +363,8 @@ test_kernel() {
 		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config"
 }
 # build_step NAME: the test kernel, then W=1 and sparse on what of the
-# series' C files it recompiled. After a failed build, the
+# series' C files it recompiled, started in the background (w1_start: its
+# lines come at the next step's, or at the end). After a failed build, the
 # stamp and good_at (the last commit that built) stay where they were, so
 # that the next step's W=1 takes what the failed one compiled too, and
 # the lines it added, and the next build merges the fragments again if
@@ -306,19 +384,14 @@ build_step() {
 		grep -E 'error|Error|^config: ' "$work/build.log" | head -n 20 | sed 's/^/#   /'
 		return
 	fi
-	t=$SECONDS
-	: >"$work/w1.log"
 	: >"$work/w1.stale"
-	if ! diff_u0 "$good_at" HEAD >"$work/step.diff" || ! w1_check; then
+	if ! diff_u0 "$good_at" HEAD >"$work/step.diff" || ! w1_select; then
 		notok "the series' objects build with W=1 and sparse: $1"
-		{
-			sed 's/^/W=1 selection: /' "$work/w1.stale"
-			"$top/scripts/build-findings.py" --errors "$work/w1.log"
-		} | head -n 20 | sed 's/^/#   /'
+		sed 's/^/W=1 selection: /' "$work/w1.stale" | head -n 20 | sed 's/^/#   /'
+	elif [ -s "$work/w1.targets" ]; then
+		w1_start "$1"
 	else
-		strict_findings "$work/w1.log" "$work/step.diff" "$wout" \
-			"W=1 C=1 says nothing about its files: $1" \
-			"$w1_count object$([ "$w1_count" = 1 ] || echo s), $((SECONDS - t)) s"
+		ok "W=1 C=1 says nothing about its files: $1 (no object of theirs recompiled)"
 	fi
 	good_at=$(git -C "$src" rev-parse HEAD)
 }
@@ -356,7 +429,7 @@ make_kernel_current() {
 tree_outside_series() {
 	LC_ALL=C diff -rqN -x .git -x '.pkvm-mmio-*' "$src" "$mk_src" >"$work/seed.diff"
 	[ $? -le 1 ] || { echo "diff -rq failed"; return; }
-	awk -v a="Files $src/" -v b=" and $mk_src/" -v paths="$(series_paths changed)" '
+	awk -v a="Files $src/" -v b=" and $mk_src/" -v paths="$(cat "$work/changed-files")" '
 		BEGIN { n = split(paths, p, "\n"); for (i = 1; i <= n; i++) ours[p[i]] = 1 }
 		{
 			# "Files " a P b P " differ", P whatever it holds.
@@ -374,8 +447,8 @@ tree_outside_series() {
 # Every file of the copy at one time t0, later than every file of the
 # worktree (git wrote them before the second's sleep); then every file
 # the patches change, in the worktree, later than t0. The worktree's
-# other files keep their times, which the check's other build
-# directories (W=1, defconfig) go by.
+# other files keep their times, which the defconfig build of -f, from
+# this tree too, goes by.
 seed_times() {
 	local t0
 	sleep 1
@@ -384,7 +457,7 @@ seed_times() {
 	while [ "$(date +%s)" -le "$t0" ]; do
 		sleep 0.1
 	done
-	series_paths changed | (cd "$src" && tr '\n' '\0' | xargs -0 -r touch -c --)
+	(cd "$src" && tr '\n' '\0' <"$work/changed-files" | xargs -0 -r touch -c --)
 }
 # The first build starts, when it can, from a copy of make kernel's: the
 # series' last step is make kernel's tree, so kbuild compiles at the
@@ -397,7 +470,7 @@ seed_times() {
 # build starts from the last run's, or from nothing.
 seed_from_make_kernel() {
 	local why from to other
-	if ! make_kernel_current; then
+	if [ "$mk_current" = 0 ]; then
 		why="make kernel's build is missing or older than build/src/linux or its .config"
 	elif [ -n "$(series_paths unsafe)" ]; then
 		why="the series deletes, renames or copies a file, or names one git quotes"
@@ -440,7 +513,7 @@ seed_check() {
 		[ -n "$t" ] && [ -e "$out/$t" ] || continue
 		n=$((n + 1))
 		[ "$out/$t" -nt "$work/build.stamp" ] || stale+=("$t")
-	done < <(series_paths changed | sed 's|^|src/linux/|' |
+	done < <(sed 's|^|src/linux/|' "$work/changed-files" |
 		(cd "$out" && grep -rlZF --include='.*.cmd' -f - .))
 	if [ $n -gt 0 ] && [ ${#stale[@]} = 0 ]; then
 		ok "the first build made again all $n targets of make kernel's that depend on a file the series changes"
@@ -456,13 +529,12 @@ seed_check() {
 # exists (a Makefile that names it too early): remove them, so that such a
 # step fails as a build from nothing would.
 forget_added_objects() {
-	local f b
+	local f o
 	while read -r f; do
 		[[ $f == *.[cS] ]] || continue
-		b=${f%.*}
-		rm -f "$out/$b.o" "$out/$b.nvhe.o" \
-			"$out/$(dirname "$b")/.$(basename "$b").o.cmd" \
-			"$out/$(dirname "$b")/.$(basename "$b").nvhe.o.cmd"
+		while read -r o; do
+			rm -f "$out/$o" "$out/$(cmd_of "$o")"
+		done < <(objects_of "$f")
 	done < <(series_paths added)
 }
 # Not the base itself: on a machine whose ccache has seen only make
@@ -470,7 +542,15 @@ forget_added_objects() {
 # the series changes (327 s on 2 cores), to be compiled again at the
 # first step that builds.
 seeded=0
+mk_current=0
 if [ $full = 0 ]; then
+	# What an older version of this script left.
+	rm -rf "$work/kvm-w1" "$work/w1.log" "$work/findings.err"
+	w1_bg w1_tree
+	series_paths changed >"$work/changed-files"
+	# No make kernel can run during the check: one look serves the seed
+	# and the end.
+	make_kernel_current && mk_current=1
 	if seed_from_make_kernel; then
 		seeded=1
 		echo "# the first build starts from make kernel's (build/kernel-4k)"
@@ -567,7 +647,7 @@ else
 	if [ "$built" = 0 ] || [ "$build_failed" = 1 ] || [ -s "$work/diff.log" ] ||
 		! cmp -s "$mk_out/.config" "$out/.config"; then
 		echo "# vmlinux not compared: the last build failed, or its tree or .config is not make kernel's"
-	elif ! make_kernel_current; then
+	elif [ "$mk_current" = 0 ]; then
 		echo "# vmlinux not compared: make kernel's build is older than build/src/linux or its .config"
 	elif cmp -s "$mk_out/vmlinux" "$out/vmlinux"; then
 		ok "the last step's vmlinux is make kernel's, byte for byte"
@@ -575,6 +655,7 @@ else
 		notok "the last step's vmlinux is make kernel's, byte for byte"
 		cmp "$mk_out/vmlinux" "$out/vmlinux" 2>&1 | sed 's/^/#   /'
 	fi
+	w1_wait
 	echo "# series-check: $step patches in $((SECONDS - start)) s"
 fi
 exit $failed
