@@ -238,6 +238,8 @@ py=$(python3 -c 'import sys; print(sys.executable)')
 # where the nvhe Makefile builds it; and an object's .cmd file.
 objects_of() { echo "${1%.*}.o"; echo "${1%.*}.nvhe.o"; }
 cmd_of() { echo "$(dirname "$1")/.$(basename "$1").cmd"; }
+# The target a .cmd file was written for: its first line names it.
+target_of() { sed -n '1s/^savedcmd_\([^ ]*\) := .*/\1/p' "$1"; }
 # The objects of the series' C files that the test kernel build just
 # wrote (newer than $work/build.stamp), by the name kbuild gave them:
 # the first line of each object's .cmd file. That name is not the path
@@ -258,7 +260,7 @@ w1_targets() {
 			known=1
 			[ "$out/$o" -nt "$work/build.stamp" ] || continue
 			fresh=1
-			name=$(sed -n '1s/^savedcmd_\([^ ]*\) := .*/\1/p' "$cmd")
+			name=$(target_of "$cmd")
 			if [ -n "$name" ]; then
 				echo "$name"
 			else
@@ -317,16 +319,15 @@ w1_tree() {
 	reset_worktree "$wsrc" || notok "a worktree of the base in $wsrc"
 	return "$failed"
 }
-# w1_start NAME: W=1 and sparse on the objects w1_select chose, in $wout,
-# from this step's tree and .config: the tree checked out in $wsrc, the
-# .config copied, the objects removed so that kbuild compiles them again
+# w1_start NAME COMMIT: W=1 and sparse on the objects w1_select chose, in
+# $wout, from this step's tree and .config: the tree checked out in $wsrc,
+# the .config copied, the objects removed so that kbuild compiles them again
 # (ccache replays the compiler's warnings on a hit) and the checker
 # runs. Then, in the background, while the next step is applied and
 # built: each leaves idle a core the other takes (a build's link; W=1's
 # prepare stage and sparse, on few objects).
 w1_start() {
-	local commit
-	commit=$(git -C "$src" rev-parse HEAD)
+	local commit=$2
 	w1_wait
 	if ! { [ -n "$commit" ] && is_worktree "$wsrc" &&
 		rm -rf "$wjob" && mkdir -p "$wjob" "$wout" &&
@@ -370,7 +371,7 @@ test_kernel() {
 # the lines it added, and the next build merges the fragments again if
 # the failed step changed a Kconfig file.
 build_step() {
-	local t=$SECONDS
+	local t=$SECONDS commit
 	[ "$build_failed" = 1 ] || touch "$work/build.stamp"
 	build_failed=1
 	if test_kernel >"$work/build.log" 2>&1; then
@@ -385,15 +386,16 @@ build_step() {
 		return
 	fi
 	: >"$work/w1.stale"
-	if ! diff_u0 "$good_at" HEAD >"$work/step.diff" || ! w1_select; then
+	commit=$(git -C "$src" rev-parse HEAD)
+	if ! diff_u0 "$good_at" "$commit" >"$work/step.diff" || ! w1_select; then
 		notok "the series' objects build with W=1 and sparse: $1"
 		sed 's/^/W=1 selection: /' "$work/w1.stale" | head -n 20 | sed 's/^/#   /'
 	elif [ -s "$work/w1.targets" ]; then
-		w1_start "$1"
+		w1_start "$1" "$commit"
 	else
 		ok "W=1 C=1 says nothing about its files: $1 (no object of theirs recompiled)"
 	fi
-	good_at=$(git -C "$src" rev-parse HEAD)
+	good_at=$commit
 }
 
 # The files the patches change and the ones they add, as git apply reads
@@ -509,7 +511,7 @@ seed_from_make_kernel() {
 seed_check() {
 	local c t n=0 stale=()
 	while IFS= read -r -d '' c; do
-		t=$(sed -n '1s/^savedcmd_\([^ ]*\) := .*/\1/p' "$out/$c")
+		t=$(target_of "$out/$c")
 		[ -n "$t" ] && [ -e "$out/$t" ] || continue
 		n=$((n + 1))
 		[ "$out/$t" -nt "$work/build.stamp" ] || stale+=("$t")
