@@ -456,8 +456,8 @@ tree_outside_series() {
 # the base outside those files, so that only they need reading. Nothing
 # in build/src/linux, nor make kernel's vmlinux, may be newer than the
 # diff (make kernel rewrites .pkvm-mmio-stamp there whenever it lays the
-# tree again). A diff -rq
-# of the two trees reads 1.8 GB, 40 s where the page cache has lost them.
+# tree again). A diff -rq of the two trees reads 1.8 GB, 40 s where the
+# page cache has lost them.
 tree_against_make_kernel() {
 	local st names f
 	if ! st=$(git -C "$src" status --porcelain --ignored --untracked-files=all) ||
@@ -646,12 +646,13 @@ done
 if [ $full = 1 ]; then
 	defconfig_build "the end of the whole series"
 else
-	if [ "$outside_series_is_base" = 1 ] && make_kernel_current &&
+	if [ "$outside_series_is_base" = 1 ] &&
 		[ -z "$(find "$mk_src" "$mk_out/vmlinux" -newer "$work/seed.stamp" -print -quit)" ]; then
 		tree_against_make_kernel >"$work/diff.log" 2>&1
 		how="the $(wc -l <"$work/changed-files") files the series changes compared, the rest the base's"
 	else
-		diff -rq -x .git -x '.pkvm-mmio-*' "$src" "$mk_src" >"$work/diff.log" 2>&1
+		diff -rq -x .git -x '.pkvm-mmio-*' "$src" "$mk_src" >"$work/diff.log" 2>&1 ||
+			[ -s "$work/diff.log" ] || echo "diff -rq failed" >"$work/diff.log"
 		how="diff -rq"
 	fi
 	if [ ! -s "$work/diff.log" ]; then
