@@ -13,7 +13,8 @@
 #    copy of make kernel's build, so that it compiles only what the
 #    series changes;
 #  - compile with W=1, in a worktree and an output directory of their own
-#    and in the background while the next step is applied and built, the
+#    and in the background (from the moment this build has compiled its
+#    objects and links them, while the next step is applied and built), the
 #    objects of the series' kernel C files (all under arch/arm64/kvm/
 #    today) that this build recompiled (the patch changed them, a header
 #    they include, a Kconfig symbol or a Makefile), then run sparse on
@@ -286,8 +287,11 @@ w1_select() {
 }
 # One background job at a time (the W=1 check of a step, or making its
 # worktree): the job's process group, which the EXIT trap ends.
+# The test kernel's build runs in a process group of its own as well
+# (build_step), which the EXIT trap ends too.
 w1_pid=
-trap '[ -z "$w1_pid" ] || { kill -TERM -- -"$w1_pid"; wait "$w1_pid"; } 2>/dev/null' EXIT
+build_pid=
+trap 'for p in $build_pid $w1_pid; do kill -TERM -- -"$p"; wait "$p"; done 2>/dev/null' EXIT
 # w1_wait: the background job to its end, and what it printed; a job that
 # ended otherwise than by returning (killed, say) fails too.
 w1_wait() {
@@ -325,9 +329,9 @@ w1_tree() {
 # $wout, from this step's tree and .config: the tree checked out in $wsrc,
 # the .config copied, the objects removed so that kbuild compiles them again
 # (ccache replays the compiler's warnings on a hit) and the checker
-# runs. Then, in the background, while the next step is applied and
-# built: each leaves idle a core the other takes (a build's link; W=1's
-# prepare stage and sparse, on few objects).
+# runs. Then, in the background, while this step's build links and the
+# next step is applied and built: each leaves idle a core the other takes
+# (a build's link; W=1's prepare stage and sparse, on few objects).
 w1_start() {
 	local commit=$2
 	w1_wait
@@ -365,28 +369,11 @@ test_kernel() {
 	SRC_DIR=$src SERIES_STEP=1 NO_CONFIG_MERGE=$no_config_merge \
 		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config"
 }
-# build_step NAME: the test kernel, then W=1 and sparse on what of the
-# series' C files it recompiled, started in the background (w1_start: its
-# lines come at the next step's, or at the end). After a failed build, the
-# stamp and good_at (the last commit that built) stay where they were, so
-# that the next step's W=1 takes what the failed one compiled too, and
-# the lines it added, and the next build merges the fragments again if
-# the failed step changed a Kconfig file.
-build_step() {
-	local t=$SECONDS commit
-	[ "$build_failed" = 1 ] || touch "$work/build.stamp"
-	build_failed=1
-	if test_kernel >"$work/build.log" 2>&1; then
-		ok "test kernel builds: $1 ($((SECONDS - t)) s)"
-		build_failed=0
-		built=1
-	else
-		notok "test kernel builds: $1"
-		[ "$good_at" != "$(git -C "$src" rev-parse pkvm-mmio-base)" ] ||
-			echo "#   (the first build: the base is not built alone)"
-		grep -E 'error|Error|^config: ' "$work/build.log" | head -n 20 | sed 's/^/#   /'
-		return
-	fi
+# w1_step NAME: W=1 and sparse on what of the series' C files this build
+# recompiled, started in the background (w1_start: its lines come at the
+# next step's, or at the end).
+w1_step() {
+	local commit
 	: >"$work/w1.stale"
 	commit=$(git -C "$src" rev-parse HEAD)
 	if ! diff_u0 "$good_at" "$commit" >"$work/step.diff" || ! w1_select; then
@@ -397,7 +384,53 @@ build_step() {
 	else
 		ok "W=1 C=1 says nothing about its files: $1 (no object of theirs recompiled)"
 	fi
-	good_at=$commit
+}
+# build_step NAME: the test kernel, and w1_step. The build runs in the
+# background, so that w1_step can start as soon as vmlinux.a is newer than
+# this build's start: kbuild archives it once every object is compiled,
+# and what is left (the link of vmlinux.o, modpost, the kallsyms links of
+# vmlinux, the Image's objcopy) keeps one core busy and leaves the other
+# to W=1. Its start, not build.stamp: a build that failed at the link left
+# a vmlinux.a newer than that. After a failed build, the stamp and good_at
+# (the last commit that built) stay where they were, so that the next
+# step's W=1 takes what the failed one compiled too (again, where the
+# link failed after w1_step: its lines come twice), and the lines it
+# added, and the next build merges the fragments again if the failed step
+# changed a Kconfig file. The lines of the previous step's W=1 may come
+# before this build's.
+build_step() {
+	local t=$SECONDS rc=0 w1_started=0
+	[ "$build_failed" = 1 ] || touch "$work/build.stamp"
+	build_failed=1
+	touch "$work/build.start"
+	set -m
+	test_kernel </dev/null >"$work/build.log" 2>&1 &
+	build_pid=$!
+	set +m
+	# bash reaps the build when it ends, wait or not: kill -0 fails from
+	# then on, and wait still gives its status.
+	while kill -0 "$build_pid" 2>/dev/null; do
+		if [ $w1_started = 0 ] && [ "$out/vmlinux.a" -nt "$work/build.start" ]; then
+			w1_started=1
+			w1_step "$1"
+		fi
+		sleep 0.2
+	done
+	wait "$build_pid" || rc=$?
+	build_pid=
+	if [ "$rc" = 0 ]; then
+		ok "test kernel builds: $1 ($((SECONDS - t)) s)"
+		build_failed=0
+		built=1
+	else
+		notok "test kernel builds: $1"
+		[ "$good_at" != "$(git -C "$src" rev-parse pkvm-mmio-base)" ] ||
+			echo "#   (the first build: the base is not built alone)"
+		grep -E 'error|Error|^config: ' "$work/build.log" | head -n 20 | sed 's/^/#   /'
+		return
+	fi
+	[ $w1_started = 1 ] || w1_step "$1"
+	good_at=$(git -C "$src" rev-parse HEAD)
 }
 
 # The files the patches change and the ones they add, as git apply reads
