@@ -688,8 +688,12 @@ done
 if [ $full = 1 ]; then
 	defconfig_build "the end of the whole series"
 else
+	# ctime, which no tool sets back (cp -p, tar and rsync -a set mtimes);
+	# -H for a build/src/linux that is a link; and find must have read
+	# it all.
 	if [ "$outside_series_is_base" = 1 ] &&
-		[ -z "$(find "$mk_src" "$mk_out/vmlinux" -newer "$work/seed.stamp" -print -quit)" ]; then
+		newer=$(find -H "$mk_src" "$mk_out/vmlinux" -cnewer "$work/seed.stamp" -print -quit) &&
+		[ -z "$newer" ]; then
 		tree_against_make_kernel >"$work/diff.log" 2>&1
 		how="the $(wc -l <"$work/changed-files") files the series changes compared, the rest the base's"
 	else
