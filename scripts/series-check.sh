@@ -289,20 +289,34 @@ w1_select() {
 # worktree): the job's process group, which the EXIT trap ends.
 # The test kernel's build runs in a process group of its own as well
 # (build_step), which the EXIT trap ends too.
+# Each writes its status to a file as it ends ($wjob/rc, $work/build.end),
+# and that file, not wait, gives it: bash reaps a background job when it
+# ends, and once its PID is reused by a later child of this shell, wait
+# and kill -0 on it answer for that child.
 w1_pid=
 build_pid=
-trap 'for p in $build_pid $w1_pid; do kill -TERM -- -"$p"; wait "$p"; done 2>/dev/null' EXIT
+# shellcheck disable=SC2317 # run by the EXIT trap
+end_jobs() {
+	[ -z "$build_pid" ] || [ -e "$work/build.end" ] ||
+		kill -TERM -- -"$build_pid"
+	[ -z "$w1_pid" ] || [ -e "$wjob/rc" ] || kill -TERM -- -"$w1_pid"
+	wait
+} 2>/dev/null
+trap end_jobs EXIT
 # w1_wait: the background job to its end, and what it printed; a job that
 # ended otherwise than by returning (killed, say) fails too.
 w1_wait() {
-	local rc=0
+	local rc
 	[ -n "$w1_pid" ] || return 0
-	wait "$w1_pid" || rc=$?
+	while [ ! -e "$wjob/rc" ] && kill -0 "$w1_pid" 2>/dev/null; do
+		sleep 0.2
+	done
+	rc=$(cat "$wjob/rc" 2>/dev/null) || rc=none
 	w1_pid=
 	cat "$wjob/out"
-	[ $rc = 0 ] || grep -q '^not ok' "$wjob/out" ||
+	[ "$rc" = 0 ] || grep -q '^not ok' "$wjob/out" ||
 		notok "the background job ended with status $rc"
-	[ $rc = 0 ] || failed=1
+	[ "$rc" = 0 ] || failed=1
 }
 # w1_bg FUNCTION ARGS...: FUNCTION in the background, after the job
 # before it, its output to $wjob/out; it returns 0 iff all it checked
@@ -314,8 +328,12 @@ w1_bg() {
 	# script alone, whose EXIT trap ends the job; and a read of the
 	# terminal would stop the job, and the wait for it: not the terminal's
 	# input, then.
+	rm -f "$wjob/rc"
 	set -m
-	"$@" </dev/null >"$wjob/out" 2>&1 &
+	{
+		"$@"
+		echo $? >"$wjob/rc.new" && mv "$wjob/rc.new" "$wjob/rc"
+	} </dev/null >"$wjob/out" 2>&1 &
 	w1_pid=$!
 	set +m
 }
@@ -399,33 +417,31 @@ w1_step() {
 # changed a Kconfig file. The lines of the previous step's W=1 may come
 # before this build's.
 build_step() {
-	local t rc=0 w1_started=0
+	local t rc w1_started=0
 	[ "$build_failed" = 1 ] || touch "$work/build.stamp"
 	build_failed=1
 	touch "$work/build.start"
 	rm -f "$work/build.end"
 	t=$(date +%s)
-	# build.end: the time the build took, not counting the wait for the
-	# previous step's W=1 (w1_start) that may hold this loop past its end.
+	# build.end, the build's status, is written as it ends: its time is
+	# the build's, not counting the wait for the previous step's W=1
+	# (w1_start) that may hold this loop past that end.
 	set -m
-	(
+	{
 		test_kernel
-		rc=$?
-		touch "$work/build.end"
-		exit $rc
-	) </dev/null >"$work/build.log" 2>&1 &
+		echo $? >"$work/build.end.new" &&
+			mv "$work/build.end.new" "$work/build.end"
+	} </dev/null >"$work/build.log" 2>&1 &
 	build_pid=$!
 	set +m
-	# bash reaps the build when it ends, wait or not: kill -0 fails from
-	# then on, and wait still gives its status.
-	while kill -0 "$build_pid" 2>/dev/null; do
+	while [ ! -e "$work/build.end" ] && kill -0 "$build_pid" 2>/dev/null; do
 		if [ $w1_started = 0 ] && [ "$out/vmlinux.a" -nt "$work/build.start" ]; then
 			w1_started=1
 			w1_step "$1"
 		fi
 		sleep 0.2
 	done
-	wait "$build_pid" || rc=$?
+	rc=$(cat "$work/build.end" 2>/dev/null) || rc=killed
 	build_pid=
 	if [ "$rc" = 0 ]; then
 		ok "test kernel builds: $1 ($(($(stat -c %Y "$work/build.end") - t)) s)"
