@@ -293,13 +293,25 @@ w1_select() {
 # and that file, not wait, gives it: bash reaps a background job when it
 # ends, and once its PID is reused by a later child of this shell, wait
 # and kill -0 on it answer for that child.
+# For a job that died without writing it (killed), ours_running PID says
+# whether PID is still a live process group this shell started, so that
+# neither the wait for the job nor the trap's signal goes to whatever
+# took the PID over. Builtins alone: the polls run it five times a second.
+ours_running() {
+	local stat fields
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return
+	read -r -a fields <<<"${stat##*) }"
+	[ "${fields[0]}" != Z ] && [ "${fields[1]}" = "$$" ] &&
+		[ "${fields[2]}" = "$1" ]
+}
 w1_pid=
 build_pid=
 # shellcheck disable=SC2317 # run by the EXIT trap
 end_jobs() {
 	[ -z "$build_pid" ] || [ -e "$work/build.end" ] ||
-		kill -TERM -- -"$build_pid"
-	[ -z "$w1_pid" ] || [ -e "$wjob/rc" ] || kill -TERM -- -"$w1_pid"
+		! ours_running "$build_pid" || kill -TERM -- -"$build_pid"
+	[ -z "$w1_pid" ] || [ -e "$wjob/rc" ] ||
+		! ours_running "$w1_pid" || kill -TERM -- -"$w1_pid"
 	wait
 } 2>/dev/null
 trap end_jobs EXIT
@@ -308,13 +320,13 @@ trap end_jobs EXIT
 w1_wait() {
 	local rc
 	[ -n "$w1_pid" ] || return 0
-	while [ ! -e "$wjob/rc" ] && kill -0 "$w1_pid" 2>/dev/null; do
+	while [ ! -e "$wjob/rc" ] && ours_running "$w1_pid"; do
 		sleep 0.2
 	done
 	rc=$(cat "$wjob/rc" 2>/dev/null) || rc=none
 	w1_pid=
-	cat "$wjob/out"
-	[ "$rc" = 0 ] || grep -q '^not ok' "$wjob/out" ||
+	cat "$wjob/out" 2>/dev/null
+	[ "$rc" = 0 ] || grep -qs '^not ok' "$wjob/out" ||
 		notok "the background job ended with status $rc"
 	[ "$rc" = 0 ] || failed=1
 }
@@ -434,7 +446,7 @@ build_step() {
 	} </dev/null >"$work/build.log" 2>&1 &
 	build_pid=$!
 	set +m
-	while [ ! -e "$work/build.end" ] && kill -0 "$build_pid" 2>/dev/null; do
+	while [ ! -e "$work/build.end" ] && ours_running "$build_pid"; do
 		if [ $w1_started = 0 ] && [ "$out/vmlinux.a" -nt "$work/build.start" ]; then
 			w1_started=1
 			w1_step "$1"
