@@ -298,20 +298,36 @@ w1_select() {
 # neither the wait for the job nor the trap's signal goes to whatever
 # took the PID over. Builtins alone: the polls run it five times a second.
 ours_running() {
-	local stat fields
-	read -r stat 2>/dev/null <"/proc/$1/stat" || return
-	read -r -a fields <<<"${stat##*) }"
-	[ "${fields[0]}" != Z ] && [ "${fields[1]}" = "$$" ] &&
-		[ "${fields[2]}" = "$1" ]
+	proc_stat "$1" && [ "${stat_fields[0]-}" != Z ] && ours_leader "$1"
+}
+# ours_group PGID: a group this shell started, whose leader may have
+# ended while its processes (make, say) have not: Linux gives no process
+# a PID still in use as a process group's.
+# shellcheck disable=SC2317 # run by the EXIT trap
+ours_group() {
+	if proc_stat "$1"; then
+		ours_leader "$1"
+	else
+		kill -0 -- -"$1"
+	fi
+}
+# proc_stat PID: /proc/PID/stat after the command name, in stat_fields.
+proc_stat() {
+	local stat
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+	read -r -a stat_fields <<<"${stat##*) }"
+}
+ours_leader() {
+	[ "${stat_fields[1]-}" = "$$" ] && [ "${stat_fields[2]-}" = "$1" ]
 }
 w1_pid=
 build_pid=
 # shellcheck disable=SC2317 # run by the EXIT trap
 end_jobs() {
 	[ -z "$build_pid" ] || [ -e "$work/build.end" ] ||
-		! ours_running "$build_pid" || kill -TERM -- -"$build_pid"
+		! ours_group "$build_pid" || kill -TERM -- -"$build_pid"
 	[ -z "$w1_pid" ] || [ -e "$wjob/rc" ] ||
-		! ours_running "$w1_pid" || kill -TERM -- -"$w1_pid"
+		! ours_group "$w1_pid" || kill -TERM -- -"$w1_pid"
 	wait
 } 2>/dev/null
 trap end_jobs EXIT
