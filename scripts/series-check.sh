@@ -289,10 +289,11 @@ w1_select() {
 # worktree): the job's process group, which the EXIT trap ends.
 # The test kernel's build runs in a process group of its own as well
 # (build_step), which the EXIT trap ends too.
-# Each writes its status to a file as it ends ($wjob/rc, $work/build.end),
-# and that file, not wait, gives it: bash reaps a background job when it
-# ends, and once its PID is reused by a later child of this shell, wait
-# and kill -0 on it answer for that child.
+# Both start through start_job. Each writes its status to a file as it
+# ends ($wjob/rc, $work/build.end), and that file, not wait, gives it:
+# bash reaps a background job when it ends, and once its PID is reused by
+# a later child of this shell, wait and kill -0 on it answer for that
+# child.
 # For a job that died without writing it (killed), ours_running PID says
 # whether PID is still a live process group this shell started, so that
 # neither the wait for the job nor the trap's signal goes to whatever
@@ -320,14 +321,42 @@ proc_stat() {
 ours_leader() {
 	[ "${stat_fields[1]-}" = "$$" ] && [ "${stat_fields[2]-}" = "$1" ]
 }
+# start_job STATUS LOG COMMAND...: COMMAND in the background, its output
+# to LOG, its exit status to STATUS as it ends; its PID in job_pid.
+# In a process group of its own (set -m), ^C on a terminal reaches the
+# script alone, whose EXIT trap ends the job; and a read of the terminal
+# would stop the job, and the wait for it: not the terminal's input,
+# then.
+start_job() {
+	local status=$1 log=$2
+	shift 2
+	rm -f "$status"
+	set -m
+	{
+		"$@"
+		echo $? >"$status.new" && mv "$status.new" "$status"
+	} </dev/null >"$log" 2>&1 &
+	job_pid=$!
+	set +m
+}
+# job_running STATUS PID: the job has not written STATUS, and may yet.
+job_running() {
+	[ ! -e "$1" ] && ours_running "$2"
+}
+# job_status STATUS: what the job wrote there, or none.
+job_status() {
+	cat "$1" 2>/dev/null || echo none
+}
 w1_pid=
 build_pid=
 # shellcheck disable=SC2317 # run by the EXIT trap
+end_job() { # end_job STATUS PID
+	[ -z "$2" ] || [ -e "$1" ] || ! ours_group "$2" || kill -TERM -- -"$2"
+}
+# shellcheck disable=SC2317 # run by the EXIT trap
 end_jobs() {
-	[ -z "$build_pid" ] || [ -e "$work/build.end" ] ||
-		! ours_group "$build_pid" || kill -TERM -- -"$build_pid"
-	[ -z "$w1_pid" ] || [ -e "$wjob/rc" ] ||
-		! ours_group "$w1_pid" || kill -TERM -- -"$w1_pid"
+	end_job "$work/build.end" "$build_pid"
+	end_job "$wjob/rc" "$w1_pid"
 	wait
 } 2>/dev/null
 trap end_jobs EXIT
@@ -336,10 +365,10 @@ trap end_jobs EXIT
 w1_wait() {
 	local rc
 	[ -n "$w1_pid" ] || return 0
-	while [ ! -e "$wjob/rc" ] && ours_running "$w1_pid"; do
+	while job_running "$wjob/rc" "$w1_pid"; do
 		sleep 0.2
 	done
-	rc=$(cat "$wjob/rc" 2>/dev/null) || rc=none
+	rc=$(job_status "$wjob/rc")
 	w1_pid=
 	cat "$wjob/out" 2>/dev/null
 	[ "$rc" = 0 ] || grep -qs '^not ok' "$wjob/out" ||
@@ -352,18 +381,8 @@ w1_wait() {
 w1_bg() {
 	w1_wait
 	mkdir -p "$wjob" || { notok "a directory $wjob"; return; }
-	# In a process group of its own (set -m), ^C on a terminal reaches the
-	# script alone, whose EXIT trap ends the job; and a read of the
-	# terminal would stop the job, and the wait for it: not the terminal's
-	# input, then.
-	rm -f "$wjob/rc"
-	set -m
-	{
-		"$@"
-		echo $? >"$wjob/rc.new" && mv "$wjob/rc.new" "$wjob/rc"
-	} </dev/null >"$wjob/out" 2>&1 &
-	w1_pid=$!
-	set +m
+	start_job "$wjob/rc" "$wjob/out" "$@"
+	w1_pid=$job_pid
 }
 # shellcheck disable=SC2317 # run through w1_bg
 w1_tree() {
@@ -411,6 +430,7 @@ w1_job() {
 }
 # The test kernel of this step, as make kernel builds it; NO_CONFIG_MERGE
 # (1 or 0) says whether to leave its .config as it is.
+# shellcheck disable=SC2317 # run through start_job
 test_kernel() {
 	SRC_DIR=$src SERIES_STEP=1 NO_CONFIG_MERGE=$no_config_merge \
 		"$top/scripts/build-kernel.sh" 4 "$out" "$top/configs/kunit.config"
@@ -449,27 +469,20 @@ build_step() {
 	[ "$build_failed" = 1 ] || touch "$work/build.stamp"
 	build_failed=1
 	touch "$work/build.start"
-	rm -f "$work/build.end"
 	t=$(date +%s)
 	# build.end, the build's status, is written as it ends: its time is
 	# the build's, not counting the wait for the previous step's W=1
 	# (w1_start) that may hold this loop past that end.
-	set -m
-	{
-		test_kernel
-		echo $? >"$work/build.end.new" &&
-			mv "$work/build.end.new" "$work/build.end"
-	} </dev/null >"$work/build.log" 2>&1 &
-	build_pid=$!
-	set +m
-	while [ ! -e "$work/build.end" ] && ours_running "$build_pid"; do
+	start_job "$work/build.end" "$work/build.log" test_kernel
+	build_pid=$job_pid
+	while job_running "$work/build.end" "$build_pid"; do
 		if [ $w1_started = 0 ] && [ "$out/vmlinux.a" -nt "$work/build.start" ]; then
 			w1_started=1
 			w1_step "$1"
 		fi
 		sleep 0.2
 	done
-	rc=$(cat "$work/build.end" 2>/dev/null) || rc=killed
+	rc=$(job_status "$work/build.end")
 	build_pid=
 	if [ "$rc" = 0 ]; then
 		ok "test kernel builds: $1 ($(($(stat -c %Y "$work/build.end") - t)) s)"
