@@ -285,12 +285,11 @@ w1_select() {
 	git -C "$src" diff --name-only pkvm-mmio-base HEAD >"$work/series-files" &&
 		w1_targets >"$work/w1.targets" && [ ! -s "$work/w1.stale" ]
 }
-# One background job at a time (the W=1 check of a step, or making its
-# worktree): the job's process group, which the EXIT trap ends.
-# The test kernel's build runs in a process group of its own as well
-# (build_step), which the EXIT trap ends too.
-# Both start through start_job. Each writes its status to a file as it
-# ends ($wjob/rc, $work/build.end), and that file, not wait, gives it:
+# Two background jobs at most, each in a process group of its own that
+# the EXIT trap ends: the test kernel's build (build_step), and one W=1
+# job (the W=1 check of a step, or making its worktree). Both start
+# through start_job. Each writes its status to a file as it ends
+# ($wjob/rc, $work/build.end), and that file, not wait, gives it:
 # bash reaps a background job when it ends, and once its PID is reused by
 # a later child of this shell, wait and kill -0 on it answer for that
 # child.
@@ -318,6 +317,8 @@ proc_stat() {
 	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
 	read -r -a stat_fields <<<"${stat##*) }"
 }
+# ours_leader PID: as the set -m jobs are, a child of this shell that
+# leads its own process group; a PID taken over by anything else is not.
 ours_leader() {
 	[ "${stat_fields[1]-}" = "$$" ] && [ "${stat_fields[2]-}" = "$1" ]
 }
@@ -349,10 +350,12 @@ job_status() {
 }
 w1_pid=
 build_pid=
-# shellcheck disable=SC2317 # run by the EXIT trap
-end_job() { # end_job STATUS PID
+# end_job STATUS PID: a job whose leader was killed before it wrote
+# STATUS may leave make running in its group; the group ends here, after
+# each wait for a job and at exit, not beside the next step.
+end_job() {
 	[ -z "$2" ] || [ -e "$1" ] || ! ours_group "$2" || kill -TERM -- -"$2"
-}
+} 2>/dev/null
 # shellcheck disable=SC2317 # run by the EXIT trap
 end_jobs() {
 	end_job "$work/build.end" "$build_pid"
@@ -368,6 +371,7 @@ w1_wait() {
 	while job_running "$wjob/rc" "$w1_pid"; do
 		sleep 0.2
 	done
+	end_job "$wjob/rc" "$w1_pid"
 	rc=$(job_status "$wjob/rc")
 	w1_pid=
 	cat "$wjob/out" 2>/dev/null
@@ -482,6 +486,7 @@ build_step() {
 		fi
 		sleep 0.2
 	done
+	end_job "$work/build.end" "$build_pid"
 	rc=$(job_status "$work/build.end")
 	build_pid=
 	if [ "$rc" = 0 ]; then
